@@ -1,0 +1,14 @@
+import { assertOptions } from './internal/validate.js';
+import { pipe } from './pipe.js';
+import type { SignalOptions, Source } from './types.js';
+
+/**
+ * Reads a source to its end for its effects, keeping nothing. Abort and errors as `collect`.
+ *
+ * @example
+ * await drain(pipe(jobs, map(run)), { signal });
+ */
+export async function drain(source: Source<unknown>, options: SignalOptions = {}): Promise<void> {
+  assertOptions('options', options);
+  for await (const _ of pipe(source, options));
+}

@@ -1,0 +1,22 @@
+import { assertFunction, assertOptions } from './internal/validate.js';
+import { pipe } from './pipe.js';
+import { tap } from './tap.js';
+import type { Callback, SignalOptions, Source } from './types.js';
+
+/**
+ * Calls `fn(value, { signal, index })` for each value in order, awaiting each promise, and
+ * resolves when the source ends. A throw or rejection in `fn` rejects after cleanup; abort rejects
+ * with `signal.reason` and aborts the `signal` of the call in flight.
+ *
+ * @example
+ * await forEach(pipe(range(0, 3)), (n) => console.log(n), { signal });
+ */
+export async function forEach<T>(
+  source: Source<T>,
+  fn: Callback<T, unknown>,
+  options: SignalOptions = {},
+): Promise<void> {
+  assertFunction('fn', fn);
+  assertOptions('options', options);
+  for await (const _ of pipe(source, tap(fn), options));
+}

@@ -1,0 +1,26 @@
+export type {
+  CallbackContext,
+  Callback,
+  NodeReadableLike,
+  Result,
+  SignalOptions,
+  Source,
+  Stage,
+  StageContext,
+} from './types.js';
+export { pipe, Pipeline, type PipeOptions } from './pipe.js';
+export { from } from './from.js';
+export { map } from './map.js';
+export { filter } from './filter.js';
+export { tap } from './tap.js';
+export { take } from './take.js';
+export { collect } from './collect.js';
+export { drain } from './drain.js';
+export { forEach } from './for-each.js';
+export { range } from './range.js';
+export { repeat } from './repeat.js';
+export { repeatFn } from './repeat-fn.js';
+export { interval } from './interval.js';
+export { after } from './after.js';
+export { withSignal } from './with-signal.js';
+export { anySignal, type DisposableSignal } from './any-signal.js';

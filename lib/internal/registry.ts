@@ -1,0 +1,58 @@
+/**
+ * The ledger behind `sluice/testing`: every stage, abort listener, timer, abandoned source and
+ * worker that sluice starts is entered here and removed when it stops. The ledger lives on
+ * `globalThis` under a registered symbol so the ESM and CJS builds, loaded side by side, share it.
+ */
+export type ResourceKind = 'stage' | 'listener' | 'timer' | 'source' | 'worker';
+
+export interface Resource {
+  readonly id: number;
+  readonly kind: ResourceKind;
+  readonly label: string;
+  /** Where it was started; captured only while a leak scope is open, as stacks are costly. */
+  readonly stack: string | undefined;
+}
+
+interface Ledger {
+  nextId: number;
+  live: Set<Resource>;
+  /** Number of open leak scopes; stacks are captured while it is above zero. */
+  scopes: number;
+}
+
+const KEY = Symbol.for('sluice.ledger');
+
+function ledger(): Ledger {
+  const holder = globalThis as { [KEY]?: Ledger };
+  return (holder[KEY] ??= { nextId: 1, live: new Set(), scopes: 0 });
+}
+
+const shared = ledger();
+
+export function track(kind: ResourceKind, label: string): Resource {
+  const stack = shared.scopes > 0 ? new Error().stack?.split('\n').slice(3, 9).join('\n') : undefined;
+  const resource: Resource = { id: shared.nextId++, kind, label, stack };
+  shared.live.add(resource);
+  return resource;
+}
+
+export function release(resource: Resource | undefined): void {
+  if (resource !== undefined) shared.live.delete(resource);
+}
+
+export function liveResources(): Resource[] {
+  return [...shared.live];
+}
+
+export function nextResourceId(): number {
+  return shared.nextId;
+}
+
+export function openScope(): () => void {
+  shared.scopes++;
+  let open = true;
+  return () => {
+    if (open) shared.scopes--;
+    open = false;
+  };
+}

@@ -1,0 +1,26 @@
+import { after } from './after.js';
+import { COOPERATIVE } from './internal/cooperative.js';
+import { assertDuration } from './internal/validate.js';
+import { pipe } from './pipe.js';
+
+/**
+ * Yields 0, 1, 2, … one every `ms` milliseconds, counted from each request (Go's ticker, without
+ * buffered ticks: a slow reader is not flooded when it comes back). A timer is set only while a
+ * reader waits, and is cleared the moment it stops reading.
+ *
+ * @example
+ * for await (const tick of pipe(interval(1_000), take(3), { signal })) console.log(tick);
+ */
+export function interval(ms: number): AsyncIterable<number> {
+  assertDuration('ms', ms);
+  const ticks = {
+    [COOPERATIVE]: true,
+    async *[Symbol.asyncIterator](signal?: AbortSignal) {
+      for (let tick = 0; ; tick++) {
+        await after(ms, { signal });
+        yield tick;
+      }
+    },
+  };
+  return pipe(ticks);
+}

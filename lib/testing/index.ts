@@ -1,0 +1,1 @@
+export { LeakError, LeakScope, settle, useLeakCheck, type Leak } from './leak-check.js';

@@ -1,0 +1,80 @@
+import { liveResources, nextResourceId, openScope, type Resource } from '../internal/registry.js';
+
+/** Something sluice started that was still running when the check ran. */
+export type Leak = Pick<Resource, 'kind' | 'label' | 'stack'>;
+
+/** Thrown by a failed leak check; `leaks` lists what outlived the scope. */
+export class LeakError extends Error {
+  override readonly name = 'LeakError';
+  constructor(readonly leaks: readonly Leak[]) {
+    super(
+      `sluice: ${leaks.length} resource(s) outlived the pipelines that started them:\n` +
+        leaks
+          .map((leak) => `  - ${leak.kind}: ${leak.label}${leak.stack ? `\n${leak.stack}` : ''}`)
+          .join('\n'),
+    );
+  }
+}
+
+// Captured at load so the check still reaches the real event loop while a test fakes timers.
+const realSetImmediate = globalThis.setImmediate;
+
+/** Lets every microtask chain and one more turn of the event loop run, on real timers. */
+export async function settle(turns = 2): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
+}
+
+/** A window of time, usually one test: leaks are what was started in it and is still running. */
+export class LeakScope {
+  private readonly firstId = nextResourceId();
+  private readonly closeScope = openScope();
+
+  /** What was started since the scope opened and has not stopped, without waiting. */
+  leaks(): Leak[] {
+    return liveResources()
+      .filter((resource) => resource.id >= this.firstId)
+      .map(({ kind, label, stack }) => ({ kind, label, stack }));
+  }
+
+  /** Settles the event loop, closes the scope and throws a `LeakError` if anything is still running. */
+  async check(): Promise<void> {
+    await settle();
+    this.closeScope();
+    const leaks = this.leaks();
+    if (leaks.length > 0) throw new LeakError(leaks);
+  }
+}
+
+type Hook = (fn: () => unknown) => void;
+
+/**
+ * Installs a per-test leak check with the test framework's global `beforeEach`/`afterEach`
+ * (jest, vitest, mocha): each test fails if a stage, abort listener, timer, abandoned source or
+ * worker thread that sluice started during it is still running once it ends. Scoped per test, so
+ * one test's leak is never blamed on another. Returns a getter for the current test's scope.
+ *
+ * @example
+ * import { useLeakCheck } from 'sluice/testing';
+ * useLeakCheck();
+ */
+export function useLeakCheck(): () => LeakScope {
+  const hooks = globalThis as { beforeEach?: Hook; afterEach?: Hook };
+  if (typeof hooks.beforeEach !== 'function' || typeof hooks.afterEach !== 'function') {
+    throw new TypeError(
+      'useLeakCheck needs global beforeEach and afterEach (jest, vitest or mocha); use LeakScope directly',
+    );
+  }
+  let scope: LeakScope | undefined;
+  hooks.beforeEach(() => {
+    scope = new LeakScope();
+  });
+  hooks.afterEach(async () => {
+    const current = scope;
+    scope = undefined;
+    await current?.check();
+  });
+  return () => {
+    if (!scope) throw new Error('useLeakCheck: no test is running');
+    return scope;
+  };
+}

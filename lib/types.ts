@@ -1,0 +1,39 @@
+/** What a stage, a source and a callback are given: the pipeline's done channel. */
+export interface StageContext {
+  readonly signal: AbortSignal;
+}
+
+/** What a callback passed to `map`, `filter`, `parallelMap`… receives beside the value. */
+export interface CallbackContext {
+  /** Aborts when the callback's result is no longer wanted (break, abort, a sibling's error). */
+  readonly signal: AbortSignal;
+  /** Zero-based position of the value in the stage's input. */
+  readonly index: number;
+}
+
+/**
+ * A pipeline stage: reads one async iterable, yields another. Any function of this shape is a
+ * stage, so every operator of `ix/asynciterable/operators` is one.
+ */
+export type Stage<I, O> = (source: AsyncIterable<I>, context: StageContext) => AsyncIterable<O>;
+
+/** A minimal structural view of Node's `Readable`, so the types need no `@types/node` import. */
+export interface NodeReadableLike<T = unknown> extends AsyncIterable<T> {
+  readonly readable: boolean;
+  pipe: (...args: any[]) => unknown;
+}
+
+/** Everything `from` and `pipe` accept as a source. */
+export type Source<T> = AsyncIterable<T> | Iterable<T> | ReadableStream<T> | NodeReadableLike<T>;
+
+/** Options of every sink and wait: the done channel. */
+export interface SignalOptions {
+  /** Aborting it stops the work and rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** An error turned into a value (the article's `Result`). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A callback as `map`, `filter`, `tap` and `forEach` call it. */
+export type Callback<T, R> = (value: T, context: CallbackContext) => R | PromiseLike<R>;
