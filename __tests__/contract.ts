@@ -1,0 +1,142 @@
+/**
+ * The contract set of ../shared/CONTRACT.md, run against any stage: order, source error, callback
+ * error (sync throw and rejection), break, abort with the same reason object and no listener
+ * left, an already-aborted signal, a stuck source, and return() while a next() is pending.
+ */
+import { pipe } from '../lib/pipe.js';
+import type { CallbackContext, Stage } from '../lib/types.js';
+import type { LeakScope } from '../lib/testing/index.js';
+import { abortListeners, deferred, spySource, stuckSource, ticks } from './helpers.js';
+
+export interface StageUnderTest {
+  /** Builds the stage; stages with a callback call `callback(value, context)` for each value. */
+  build(callback: (value: number, context: CallbackContext) => unknown): Stage<number, unknown>;
+  /** What the stage yields for `input` when the callback returns the value unchanged. */
+  expected(input: number[]): unknown[];
+  /** Whether the stage calls the callback (map, filter…), so callback errors can be tested. */
+  hasCallback: boolean;
+}
+
+const identity = (value: number): number => value;
+
+export function describeContract(name: string, subject: StageUnderTest, scope: () => LeakScope): void {
+  const input = [1, 2, 3, 4, 5, 6];
+
+  describe(`${name}: the contract`, () => {
+    it('yields in the documented order', async () => {
+      const values: unknown[] = [];
+      for await (const value of pipe(input, subject.build(identity))) values.push(value);
+      expect(values).toEqual(subject.expected(input));
+    });
+
+    it('ends with a source error, after the stage cleaned up', async () => {
+      const error = new Error('source failed');
+      const source = spySource(input, { failAt: 3, error });
+      await expect(drainAll(pipe(source, subject.build(identity)))).rejects.toBe(error);
+      expect(source.log.finalized).toBe(true);
+    });
+
+    if (subject.hasCallback) {
+      it.each([
+        [
+          'a synchronous throw',
+          (error: Error) => () => {
+            throw error;
+          },
+        ],
+        ['a rejection', (error: Error) => () => Promise.reject(error)],
+      ])('ends with %s in the callback and returns the source', async (_kind, makeFailure) => {
+        const error = new Error('callback failed');
+        const fail = makeFailure(error);
+        const source = spySource(input);
+        const stage = subject.build((value) => (value === 3 ? fail() : value));
+        await expect(drainAll(pipe(source, stage))).rejects.toBe(error);
+        expect(source.log.returned || source.log.finalized).toBe(true);
+      });
+    }
+
+    it('returns the source and runs its finally when the consumer breaks early', async () => {
+      const source = spySource(input);
+      for await (const _ of pipe(source, subject.build(identity))) break;
+      expect(source.log.returned).toBe(true);
+      expect(source.log.finalized).toBe(true);
+    });
+
+    it('rejects with the same reason object on abort and leaves no listener', async () => {
+      const controller = new AbortController();
+      const reason = new Error('stop');
+      const source = spySource(input, { jitter: () => 3 });
+      const iterator = pipe(source, subject.build(identity), { signal: controller.signal })[
+        Symbol.asyncIterator
+      ]();
+      const pending = iterator.next();
+      controller.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+      expect(abortListeners(controller.signal)).toBe(0);
+      expect(source.log.finalized).toBe(true);
+    });
+
+    it('rejects an already-aborted signal before touching the source', async () => {
+      const reason = new Error('already');
+      const source = spySource(input);
+      const pipeline = pipe(source, subject.build(identity), { signal: AbortSignal.abort(reason) });
+      await expect(drainAll(pipeline)).rejects.toBe(reason);
+      expect(source.log.pulls).toBe(0);
+    });
+
+    it('lets abort end the loop even when the source is stuck forever', async () => {
+      const controller = new AbortController();
+      const reason = new Error('stop');
+      const source = stuckSource<number>();
+      const pending = drainAll(pipe(source, subject.build(identity), { signal: controller.signal }));
+      await ticks(5);
+      controller.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+      expect(source.log.returned).toBe(true);
+      expect(abortListeners(controller.signal)).toBe(0);
+      // The stuck source is the one thing the leak checker must report, until it lets go.
+      expect(
+        scope()
+          .leaks()
+          .map((leak) => leak.kind),
+      ).toContain('source');
+      source.release();
+    });
+
+    it('answers a pending next() with done when return() is called, without waiting for it', async () => {
+      const source = stuckSource<number>();
+      const iterator = pipe(source, subject.build(identity))[Symbol.asyncIterator]();
+      const pending = iterator.next();
+      await ticks(5);
+      await expect(iterator.return!()).resolves.toEqual({ done: true, value: undefined });
+      await expect(pending).resolves.toEqual({ done: true, value: undefined });
+      await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+      await expect(iterator.return!()).resolves.toEqual({ done: true, value: undefined });
+      source.release();
+    });
+
+    if (subject.hasCallback) {
+      it('aborts the signal of a callback in flight when the consumer returns', async () => {
+        const started = deferred<AbortSignal>();
+        const stage = subject.build((value, { signal }) => {
+          if (value !== 1) return value;
+          started.resolve(signal);
+          return new Promise((resolve) =>
+            signal.addEventListener('abort', () => resolve(value), { once: true }),
+          );
+        });
+        const iterator = pipe(input, stage)[Symbol.asyncIterator]();
+        const pending = iterator.next();
+        const signal = await started.promise;
+        expect(signal.aborted).toBe(false);
+        await iterator.return!();
+        expect(signal.aborted).toBe(true);
+        await expect(pending).resolves.toEqual({ done: true, value: undefined });
+      });
+    }
+  });
+}
+
+async function drainAll(iterable: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of iterable);
+}
