@@ -24,3 +24,5 @@ export { interval } from './interval.js';
 export { after } from './after.js';
 export { withSignal } from './with-signal.js';
 export { anySignal, type DisposableSignal } from './any-signal.js';
+export { parallelMap, type ParallelMapOptions } from './parallel-map.js';
+export { ChannelClosedError, TimeoutError } from './errors.js';
