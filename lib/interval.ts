@@ -1,5 +1,5 @@
 import { after } from './after.js';
-import { COOPERATIVE } from './internal/cooperative.js';
+import { cooperativeSource } from './internal/cooperative.js';
 import { assertDuration } from './internal/validate.js';
 import { pipe } from './pipe.js';
 
@@ -13,14 +13,12 @@ import { pipe } from './pipe.js';
  */
 export function interval(ms: number): AsyncIterable<number> {
   assertDuration('ms', ms);
-  const ticks = {
-    [COOPERATIVE]: true,
-    async *[Symbol.asyncIterator](signal?: AbortSignal) {
-      for (let tick = 0; ; tick++) {
-        await after(ms, { signal });
-        yield tick;
-      }
-    },
-  };
-  return pipe(ticks);
+  return pipe(cooperativeSource((signal) => ticks(ms, signal)));
+}
+
+async function* ticks(ms: number, signal: AbortSignal): AsyncGenerator<number> {
+  for (let tick = 0; ; tick++) {
+    await after(ms, { signal });
+    yield tick;
+  }
 }

@@ -1,4 +1,4 @@
-import { COOPERATIVE } from './internal/cooperative.js';
+import { cooperativeSource } from './internal/cooperative.js';
 import { assertFunction } from './internal/validate.js';
 import { pipe } from './pipe.js';
 import type { CallbackContext } from './types.js';
@@ -13,15 +13,15 @@ import type { CallbackContext } from './types.js';
  */
 export function repeatFn<T>(fn: (context: CallbackContext) => T | PromiseLike<T>): AsyncIterable<Awaited<T>> {
   assertFunction('fn', fn);
-  const calls = {
-    [COOPERATIVE]: true,
-    async *[Symbol.asyncIterator](signal?: AbortSignal) {
-      signal ??= new AbortController().signal;
-      for (let index = 0; ; index++) {
-        signal.throwIfAborted();
-        yield (await fn({ signal, index })) as Awaited<T>;
-      }
-    },
-  };
-  return pipe(calls);
+  return pipe(cooperativeSource((signal) => calls(fn, signal)));
+}
+
+async function* calls<T>(
+  fn: (context: CallbackContext) => T | PromiseLike<T>,
+  signal: AbortSignal,
+): AsyncGenerator<Awaited<T>> {
+  for (let index = 0; ; index++) {
+    signal.throwIfAborted();
+    yield (await fn({ signal, index })) as Awaited<T>;
+  }
 }

@@ -8,3 +8,12 @@ export const COOPERATIVE = Symbol('sluice.cooperative');
 export function isCooperative(source: unknown): boolean {
   return (source as { [COOPERATIVE]?: boolean } | null)?.[COOPERATIVE] === true;
 }
+
+/** A source sluice writes itself: it is handed the pipeline's signal when iteration starts. */
+export function cooperativeSource<T>(open: (signal: AbortSignal) => AsyncIterator<T>): AsyncIterable<T> {
+  return {
+    [COOPERATIVE]: true,
+    // Iterated outside a pipeline, it gets a signal that never aborts: return() still ends it.
+    [Symbol.asyncIterator]: (signal?: AbortSignal) => open(signal ?? new AbortController().signal),
+  } as AsyncIterable<T>;
+}
