@@ -25,4 +25,7 @@ export { after } from './after.js';
 export { withSignal } from './with-signal.js';
 export { anySignal, type DisposableSignal } from './any-signal.js';
 export { parallelMap, type ParallelMapOptions } from './parallel-map.js';
+export { merge, type SourceValue } from './merge.js';
+export { mergeAll, type MergeAllOptions } from './merge-all.js';
+export { flatten } from './flatten.js';
 export { ChannelClosedError, TimeoutError } from './errors.js';
