@@ -88,113 +88,8 @@ function callForeignStage(
  * const evens = pipe(range(0, 100), filter((n) => n % 2 === 0), map((n) => n * 10), { signal });
  * for await (const n of evens) console.log(n);
  */
-export function pipe<A>(source: Source<A>, options?: PipeOptions): Pipeline<A>;
-export function pipe<A, B>(source: Source<A>, s1: Stage<A, B>, options?: PipeOptions): Pipeline<B>;
-export function pipe<A, B, C>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  options?: PipeOptions,
-): Pipeline<C>;
-export function pipe<A, B, C, D>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  options?: PipeOptions,
-): Pipeline<D>;
-export function pipe<A, B, C, D, E>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  options?: PipeOptions,
-): Pipeline<E>;
-export function pipe<A, B, C, D, E, F>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  s5: Stage<E, F>,
-  options?: PipeOptions,
-): Pipeline<F>;
-export function pipe<A, B, C, D, E, F, G>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  s5: Stage<E, F>,
-  s6: Stage<F, G>,
-  options?: PipeOptions,
-): Pipeline<G>;
-export function pipe<A, B, C, D, E, F, G, H>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  s5: Stage<E, F>,
-  s6: Stage<F, G>,
-  s7: Stage<G, H>,
-  options?: PipeOptions,
-): Pipeline<H>;
-export function pipe<A, B, C, D, E, F, G, H, I>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  s5: Stage<E, F>,
-  s6: Stage<F, G>,
-  s7: Stage<G, H>,
-  s8: Stage<H, I>,
-  options?: PipeOptions,
-): Pipeline<I>;
-export function pipe<A, B, C, D, E, F, G, H, I, J>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  s5: Stage<E, F>,
-  s6: Stage<F, G>,
-  s7: Stage<G, H>,
-  s8: Stage<H, I>,
-  s9: Stage<I, J>,
-  options?: PipeOptions,
-): Pipeline<J>;
-export function pipe<A, B, C, D, E, F, G, H, I, J, K>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  s5: Stage<E, F>,
-  s6: Stage<F, G>,
-  s7: Stage<G, H>,
-  s8: Stage<H, I>,
-  s9: Stage<I, J>,
-  s10: Stage<J, K>,
-  options?: PipeOptions,
-): Pipeline<K>;
-export function pipe<A, B, C, D, E, F, G, H, I, J, K, L>(
-  source: Source<A>,
-  s1: Stage<A, B>,
-  s2: Stage<B, C>,
-  s3: Stage<C, D>,
-  s4: Stage<D, E>,
-  s5: Stage<E, F>,
-  s6: Stage<F, G>,
-  s7: Stage<G, H>,
-  s8: Stage<H, I>,
-  s9: Stage<I, J>,
-  s10: Stage<J, K>,
-  s11: Stage<K, L>,
-  options?: PipeOptions,
-): Pipeline<L>;
+// Longest first: TypeScript tries overloads in order, and a shorter one tried first would fix the
+// callbacks' parameter types to `unknown` before the matching overload is reached.
 export function pipe<A, B, C, D, E, F, G, H, I, J, K, L, M>(
   source: Source<A>,
   s1: Stage<A, B>,
@@ -211,7 +106,113 @@ export function pipe<A, B, C, D, E, F, G, H, I, J, K, L, M>(
   s12: Stage<L, M>,
   options?: PipeOptions,
 ): Pipeline<M>;
-export function pipe(source: Source<unknown>, ...rest: unknown[]): Pipeline<unknown>;
+export function pipe<A, B, C, D, E, F, G, H, I, J, K, L>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  s9: Stage<I, J>,
+  s10: Stage<J, K>,
+  s11: Stage<K, L>,
+  options?: PipeOptions,
+): Pipeline<L>;
+export function pipe<A, B, C, D, E, F, G, H, I, J, K>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  s9: Stage<I, J>,
+  s10: Stage<J, K>,
+  options?: PipeOptions,
+): Pipeline<K>;
+export function pipe<A, B, C, D, E, F, G, H, I, J>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  s9: Stage<I, J>,
+  options?: PipeOptions,
+): Pipeline<J>;
+export function pipe<A, B, C, D, E, F, G, H, I>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  options?: PipeOptions,
+): Pipeline<I>;
+export function pipe<A, B, C, D, E, F, G, H>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  options?: PipeOptions,
+): Pipeline<H>;
+export function pipe<A, B, C, D, E, F, G>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  options?: PipeOptions,
+): Pipeline<G>;
+export function pipe<A, B, C, D, E, F>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  options?: PipeOptions,
+): Pipeline<F>;
+export function pipe<A, B, C, D, E>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  options?: PipeOptions,
+): Pipeline<E>;
+export function pipe<A, B, C, D>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  options?: PipeOptions,
+): Pipeline<D>;
+export function pipe<A, B, C>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  options?: PipeOptions,
+): Pipeline<C>;
+export function pipe<A, B>(source: Source<A>, s1: Stage<A, B>, options?: PipeOptions): Pipeline<B>;
+export function pipe<A>(source: Source<A>, options?: PipeOptions): Pipeline<A>;
 export function pipe(source: Source<unknown>, ...rest: unknown[]): Pipeline<unknown> {
   const { stages, signal } = splitArguments(rest);
   const input = from(source);
