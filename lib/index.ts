@@ -29,3 +29,21 @@ export { merge, type SourceValue } from './merge.js';
 export { mergeAll, type MergeAllOptions } from './merge-all.js';
 export { flatten } from './flatten.js';
 export { ChannelClosedError, TimeoutError } from './errors.js';
+export { Channel, type Received, type ReceiveCase, type SendCase } from './channel.js';
+export {
+  select,
+  type CaseOutcome,
+  type SelectCase,
+  type Selected,
+  type SelectedDefault,
+  type SelectOptions,
+} from './select.js';
+export { Group, type GroupOptions, type Task } from './group.js';
+export { attempt } from './attempt.js';
+export { race } from './race.js';
+export { retry, RetryError, type RetryOptions } from './retry.js';
+export { rateLimit, type RateLimitOptions } from './rate-limit.js';
+export { heartbeat, type Beat } from './heartbeat.js';
+export { supervise, type SuperviseOptions } from './supervise.js';
+export { toReadable, type ToReadableOptions } from './to-readable.js';
+export { toReadableStream } from './to-readable-stream.js';
