@@ -53,6 +53,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   /** The value an async filter or tap is deciding on. */
   private held: unknown;
   private resumeAt = 0;
+  /** Waiting next() calls, oldest first: usually one, more when a reader overlaps its calls. */
   private readonly resolvers: ((result: IteratorResult<T>) => void)[] = [];
   private readonly rejecters: ((reason: unknown) => void)[] = [];
   private removeListeners: (() => void)[] = [];
@@ -189,7 +190,9 @@ export class Segment<T> implements AsyncIterableIterator<T> {
       }
       let out: unknown;
       try {
-        out = op.fn!(value, { signal: this.options.signal, index: this.counters[i]++ });
+        // A callback declared with one parameter cannot read its context: skip building it.
+        const index = this.counters[i]++;
+        out = op.fn!.length < 2 ? op.fn!(value, undefined as never) : op.fn!(value, { signal: this.options.signal, index });
       } catch (error) {
         void this.close({ kind: 'error', error });
         return;
@@ -232,8 +235,9 @@ export class Segment<T> implements AsyncIterableIterator<T> {
 
   private deliver(value: T): void {
     this.rejecters.shift();
-    this.resolvers.shift()!({ value, done: false });
+    const resolve = this.resolvers.shift()!;
     this.phase = IDLE;
+    resolve({ value, done: false });
     if (this.resolvers.length > 0) this.demand();
   }
 
