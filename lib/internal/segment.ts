@@ -190,9 +190,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
       }
       let out: unknown;
       try {
-        // A callback declared with one parameter cannot read its context: skip building it.
-        const index = this.counters[i]++;
-        out = op.fn!.length < 2 ? op.fn!(value, undefined as never) : op.fn!(value, { signal: this.options.signal, index });
+        out = op.fn!(value, { signal: this.options.signal, index: this.counters[i]++ });
       } catch (error) {
         void this.close({ kind: 'error', error });
         return;
