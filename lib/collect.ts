@@ -1,5 +1,5 @@
 import { assertOptions } from './internal/validate.js';
-import { pipe } from './pipe.js';
+import { openPipeline, pipe } from './pipe.js';
 import type { SignalOptions, Source } from './types.js';
 
 /**
@@ -12,6 +12,6 @@ import type { SignalOptions, Source } from './types.js';
 export async function collect<T>(source: Source<T>, options: SignalOptions = {}): Promise<T[]> {
   assertOptions('options', options);
   const values: T[] = [];
-  for await (const value of pipe(source, options)) values.push(value);
+  await openPipeline(pipe(source, options)).consume((value) => void values.push(value));
   return values;
 }

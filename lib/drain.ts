@@ -1,5 +1,5 @@
 import { assertOptions } from './internal/validate.js';
-import { pipe } from './pipe.js';
+import { openPipeline, pipe } from './pipe.js';
 import type { SignalOptions, Source } from './types.js';
 
 /**
@@ -10,5 +10,7 @@ import type { SignalOptions, Source } from './types.js';
  */
 export async function drain(source: Source<unknown>, options: SignalOptions = {}): Promise<void> {
   assertOptions('options', options);
-  for await (const _ of pipe(source, options));
+  await openPipeline(pipe(source, options)).consume(ignore);
 }
+
+function ignore(): void {}

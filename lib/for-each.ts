@@ -1,5 +1,5 @@
 import { assertFunction, assertOptions } from './internal/validate.js';
-import { pipe } from './pipe.js';
+import { openPipeline, pipe } from './pipe.js';
 import { tap } from './tap.js';
 import type { Callback, SignalOptions, Source } from './types.js';
 
@@ -18,5 +18,7 @@ export async function forEach<T>(
 ): Promise<void> {
   assertFunction('fn', fn);
   assertOptions('options', options);
-  for await (const _ of pipe(source, tap(fn), options));
+  await openPipeline(pipe(source, tap(fn), options)).consume(ignore);
 }
+
+function ignore(): void {}

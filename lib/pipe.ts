@@ -23,40 +23,46 @@ export class Pipeline<T> implements AsyncIterable<T> {
 
   /** The optional `signal` is the one ix passes; it stops this iteration like `options.signal`. */
   [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterableIterator<T> {
-    const controller = new AbortController();
-    const internal = controller.signal;
-    let upstream: AsyncIterable<unknown> = this.source;
-    let cooperative = isCooperative(upstream);
-    let ops: Op[] = [];
-    this.stages.forEach((stage, position) => {
-      const spec = stageSpec(stage);
-      if (spec && 'ops' in spec) {
-        ops = ops.concat(spec.ops);
-        return;
-      }
-      const input = new Segment(upstream, {
-        ops,
-        signal: internal,
-        stopSignals: [internal],
-        cooperative,
-        label: 'pipe segment',
-      });
-      ops = [];
-      cooperative = spec !== undefined;
-      upstream = spec
-        ? spec.impl(input, { signal: internal })
-        : callForeignStage(stage, input, internal, position);
-    });
-    const stopSignals = signal && !this.signals.includes(signal) ? [...this.signals, signal] : this.signals;
-    return new Segment<T>(upstream, {
+    return openPipeline(this, signal);
+  }
+}
+
+/** Builds one run of a pipeline: its stages, fused where they can be, behind one contract-keeping edge. */
+export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Segment<T> {
+  const controller = new AbortController();
+  const internal = controller.signal;
+  let upstream: AsyncIterable<unknown> = pipeline.source;
+  let cooperative = isCooperative(upstream);
+  let ops: Op[] = [];
+  pipeline.stages.forEach((stage, position) => {
+    const spec = stageSpec(stage);
+    if (spec && 'ops' in spec) {
+      ops = ops.concat(spec.ops);
+      return;
+    }
+    const input = new Segment(upstream, {
       ops,
       signal: internal,
-      stopSignals,
-      owned: controller,
+      stopSignals: [internal],
       cooperative,
-      label: 'pipe',
+      label: 'pipe segment',
     });
-  }
+    ops = [];
+    cooperative = spec !== undefined;
+    upstream = spec
+      ? spec.impl(input, { signal: internal })
+      : callForeignStage(stage, input, internal, position);
+  });
+  const stopSignals =
+    signal && !pipeline.signals.includes(signal) ? [...pipeline.signals, signal] : pipeline.signals;
+  return new Segment<T>(upstream, {
+    ops,
+    signal: internal,
+    stopSignals,
+    owned: controller,
+    cooperative,
+    label: 'pipe',
+  });
 }
 
 function callForeignStage(

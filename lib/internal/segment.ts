@@ -61,6 +61,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   /** Called when the pull or callback that cleanup waits for has settled. */
   private resumeClose: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+  /** Where `consume()` sends values; unset while read through next(). */
+  private sink: ((value: T) => void) | undefined;
   /** An error to hand to the next request, when none was waiting as the segment failed. */
   private undelivered: { error: unknown } | undefined;
   /** An error from the upstream's return() when the consumer's own return() closed the segment. */
@@ -84,6 +86,20 @@ export class Segment<T> implements AsyncIterableIterator<T> {
     const promise = new Promise<IteratorResult<T>>(this.enqueue);
     if (this.phase === IDLE) this.demand();
     return promise;
+  }
+
+  /**
+   * Reads to the end, handing each value to `sink` instead of answering a next() per value: the
+   * sinks' fast path, one upstream promise per item. Cleanup, errors and abort are those of next().
+   */
+  consume(sink: (value: T) => void): Promise<void> {
+    if (this.phase !== IDLE || this.opened) return Promise.reject(new TypeError('consume() needs an unread segment'));
+    return new Promise<void>((resolve, reject) => {
+      this.sink = sink;
+      this.resolvers.push(() => resolve());
+      this.rejecters.push(reject);
+      this.demand();
+    });
   }
 
   return(): Promise<IteratorResult<T>> {
@@ -232,6 +248,13 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   }
 
   private deliver(value: T): void {
+    if (this.sink) {
+      // The consumer's one standing request stays in place until the segment ends.
+      this.phase = IDLE;
+      this.sink(value);
+      if (this.phase === IDLE) this.demand();
+      return;
+    }
     this.rejecters.shift();
     const resolve = this.resolvers.shift()!;
     this.phase = IDLE;
