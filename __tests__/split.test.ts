@@ -1,0 +1,309 @@
+import fc from 'fast-check';
+import { OrphanError, split, type Branch } from '../lib/index.js';
+import { LeakScope, useLeakCheck } from '../lib/testing/index.js';
+import { abortListeners, settleAll, spySource, stuckSource, ticks } from './helpers.js';
+
+const scope = useLeakCheck();
+const numbers = (length: number): number[] => Array.from({ length }, (_, i) => i);
+const DONE = { done: true, value: undefined };
+
+describe('split', () => {
+  it('gives each item to exactly one output, the one that asked first', async () => {
+    const [a, b] = split(numbers(4), 2);
+    const asks = [a.next(), b.next(), a.next(), b.next()];
+    await expect(Promise.all(asks)).resolves.toEqual([0, 1, 2, 3].map((value) => ({ value, done: false })));
+    await expect(Promise.all([a.next(), b.next()])).resolves.toEqual([DONE, DONE]);
+  });
+
+  it('routes by key with `by`, keeping order per output', async () => {
+    const outputs = split(numbers(10), 3, { by: (n) => n % 3, capacity: 1 });
+    const results = await Promise.all(outputs.map(settleAll));
+    expect(results.map((r) => r.values)).toEqual([
+      [0, 3, 6, 9],
+      [1, 4, 7],
+      [2, 5, 8],
+    ]);
+  });
+
+  it('passes the item index to `by`', async () => {
+    const [even, odd] = split(['a', 'b', 'c'], 2, { by: (_value, index) => index % 2 });
+    const [e, o] = await Promise.all([settleAll(even), settleAll(odd)]);
+    expect([e.values, o.values]).toEqual([['a', 'c'], ['b']]);
+  });
+
+  it('delivers a source error to every output still reading, after their queued items', async () => {
+    const error = new Error('source failed');
+    const source = spySource(numbers(6), { failAt: 4, error });
+    const outputs = split(source, 2, { by: (n) => n % 2, capacity: 2 });
+    const [a, b] = await Promise.all(outputs.map(settleAll));
+    expect(a).toEqual({ values: [0, 2], error });
+    expect(b).toEqual({ values: [1, 3], error });
+    expect(source.log.finalized).toBe(true);
+  });
+
+  it('fails every output with a RangeError naming the item when `by` returns a bad key', async () => {
+    const source = spySource([0, 1, 7, 2]);
+    const outputs = split(source, 2, { by: (n) => (n === 7 ? 2.5 : n) });
+    const results = await Promise.all(outputs.map(settleAll));
+    const message = 'Expected `by` to return an integer from 0 to 1, got 2.5 for item 2 (7)';
+    for (const result of results) expect(result.error).toEqual(new RangeError(message));
+    expect(source.log.returned).toBe(true);
+  });
+
+  it('fails every output with the error `by` throws, and returns the source', async () => {
+    const error = new Error('no key');
+    const source = spySource(numbers(5));
+    const outputs = split(source, 2, {
+      by: (n) => {
+        if (n === 3) throw error;
+        return n % 2;
+      },
+      capacity: 4,
+    });
+    const results = await Promise.all(outputs.map(settleAll));
+    expect(results).toEqual([
+      { values: [0, 2], error },
+      { values: [1], error },
+    ]);
+    expect(source.log.returned).toBe(true);
+  });
+
+  it('fails the outputs still reading with an OrphanError when an item is routed to a returned one', async () => {
+    const source = spySource(numbers(6));
+    const [even, odd] = split(source, 2, { by: (n) => n % 2 });
+    await even.return();
+    const result = await settleAll(odd);
+    expect(result.values).toEqual([]);
+    expect(result.error).toBeInstanceOf(OrphanError);
+    expect(result.error).toMatchObject({ value: 0, output: 0 });
+    expect(source.log.returned).toBe(true);
+  });
+
+  it('returns the source only once every output is returned, and runs its finally', async () => {
+    const source = spySource(numbers(10));
+    const [a, b] = split(source, 2);
+    for await (const _ of a) break;
+    expect(source.log.returned).toBe(false);
+    for await (const _ of b) break;
+    expect(source.log.returned).toBe(true);
+    expect(source.log.finalized).toBe(true);
+  });
+
+  it('rejects every pending next() with the same reason object on abort, leaving no listener', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const source = spySource(numbers(10), { jitter: () => 3 });
+    const [a, b, c] = split(source, 3, { signal: controller.signal });
+    const pending = [a.next(), a.next(), b.next()];
+    controller.abort(reason);
+    for (const next of pending) await expect(next).rejects.toBe(reason);
+    // An output with nothing pending hears the reason on its next read, then is done.
+    await expect(c.next()).rejects.toBe(reason);
+    await expect(c.next()).resolves.toEqual(DONE);
+    expect(abortListeners(controller.signal)).toBe(0);
+    expect(source.log.returned).toBe(true);
+  });
+
+  it('rejects an already-aborted signal on the first read, before touching the source', async () => {
+    const reason = new Error('already');
+    const source = spySource(numbers(3));
+    const [a, b] = split(source, 2, { signal: AbortSignal.abort(reason) });
+    await expect(a.next()).rejects.toBe(reason);
+    await expect(b.next()).rejects.toBe(reason);
+    await expect(a.next()).resolves.toEqual(DONE);
+    expect(source.log.opened).toBe(false);
+  });
+
+  it('lets abort end every output even when the source is stuck forever', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const source = stuckSource<number>();
+    const [a, b] = split(source, 2, { signal: controller.signal });
+    const pending = Promise.all([settleAll(a), settleAll(b)]);
+    await ticks(5);
+    controller.abort(reason);
+    await expect(pending).resolves.toEqual([
+      { values: [], error: reason },
+      { values: [], error: reason },
+    ]);
+    expect(source.log.returned).toBe(true);
+    expect(abortListeners(controller.signal)).toBe(0);
+    expect(
+      scope()
+        .leaks()
+        .map((leak) => leak.kind),
+    ).toContain('source');
+    source.release();
+  });
+
+  it('answers pending next() calls with done when return() is called, without waiting for them', async () => {
+    const source = stuckSource<number>();
+    const [a, b] = split(source, 2);
+    const pending = [a.next(), a.next(), b.next()];
+    await ticks(5);
+    await expect(a.return()).resolves.toEqual(DONE);
+    await expect(b.return()).resolves.toEqual(DONE);
+    await expect(Promise.all(pending)).resolves.toEqual([DONE, DONE, DONE]);
+    await expect(a.next()).resolves.toEqual(DONE);
+    await expect(b.return()).resolves.toEqual(DONE);
+    expect(source.log.returned).toBe(true);
+    source.release();
+  });
+
+  it('pulls only on demand when unbuffered, and at most `capacity` ahead when buffered', async () => {
+    const unbuffered = spySource(numbers(100));
+    const [a, b] = split(unbuffered, 2);
+    await a.next();
+    await ticks(30);
+    expect(unbuffered.log.pulls).toBe(1);
+    await Promise.all([a.return(), b.return()]);
+
+    const buffered = spySource(numbers(100));
+    const [x, y] = split(buffered, 2, { capacity: 3 });
+    await x.next();
+    await ticks(30);
+    expect(buffered.log.pulls).toBe(1 + 3);
+    await Promise.all([x.return(), y.return()]);
+  });
+
+  it('with `by`, queues at most `capacity` items per output plus the one the router is blocked on', async () => {
+    const source = spySource(numbers(100));
+    const outputs = split(source, 2, { by: (n) => (n < 10 ? 0 : 1), capacity: 2 });
+    await ticks(30);
+    expect(source.log.pulls).toBe(0); // nothing asked yet
+    // Output 1 asks; items 0, 1 fill output 0's queue and item 2 blocks the router, as in Go.
+    const pending = outputs[1].next();
+    await ticks(30);
+    expect(source.log.pulls).toBe(2 + 1);
+    await Promise.all(outputs.map((output) => output.return()));
+    await expect(pending).resolves.toEqual(DONE);
+  });
+
+  it.each([
+    [() => split([1], 0), new RangeError('Expected `n` to be an integer ≥ 1, got 0')],
+    [() => split([1], 1.5), new RangeError('Expected `n` to be an integer ≥ 1, got 1.5')],
+    [() => split([1], '2' as never), new TypeError('Expected `n` to be an integer ≥ 1, got "2"')],
+    [
+      () => split([1], 2, { capacity: -1 }),
+      new RangeError('Expected `capacity` to be an integer ≥ 0, got -1'),
+    ],
+    [() => split([1], 2, { by: 'x' as never }), new TypeError('Expected `by` to be a function, got "x"')],
+    [
+      () => split([1], 2, { signal: {} as never }),
+      new TypeError('Expected `signal` to be an AbortSignal, got an object'),
+    ],
+    [
+      () => split(42 as never, 2),
+      new TypeError('Expected a source (AsyncIterable, Iterable, ReadableStream or Node Readable), got 42'),
+    ],
+  ])('rejects bad arguments when called (%#)', (call, error) => {
+    expect(call).toThrow(error);
+  });
+});
+
+/** One output read with jitter, up to an optional break; counts are taken as each read resumes. */
+async function read(
+  output: Branch<number>,
+  jitter: number[],
+  breakAt: number | undefined,
+  onItem: () => void,
+): Promise<{ values: number[]; end: 'done' | 'break' | 'error'; error?: unknown }> {
+  const values: number[] = [];
+  try {
+    while (true) {
+      await ticks(jitter[values.length % jitter.length]);
+      if (values.length === breakAt) {
+        await output.return();
+        return { values, end: 'break' };
+      }
+      const result = await output.next();
+      if (result.done) return { values, end: 'done' };
+      values.push(result.value);
+      onItem();
+    }
+  } catch (error) {
+    return { values, end: 'error', error };
+  }
+}
+
+const plans = fc.array(
+  fc.record({
+    jitter: fc.array(fc.nat(4), { minLength: 1, maxLength: 5 }),
+    breakAt: fc.option(fc.nat(12), { nil: undefined }),
+  }),
+  { minLength: 1, maxLength: 4 },
+);
+
+describe('split: properties', () => {
+  it('first asker: outputs partition what they read; nothing is lost while one reads to the end', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(30),
+        fc.nat(3),
+        plans,
+        fc.array(fc.nat(3), { minLength: 1, maxLength: 5 }),
+        async (length, capacity, outputPlans, sourceJitter) => {
+          const leaks = new LeakScope();
+          const source = spySource(numbers(length), { jitter: (i) => sourceJitter[i % sourceJitter.length] });
+          const outputs = split(source, outputPlans.length, { capacity });
+          let read$ = 0;
+          const onItem = (): void => {
+            read$++;
+            // Pulled but unread: the shared queue, or the one item an output that left asked for.
+            expect(source.log.pulls).toBeLessThanOrEqual(read$ + Math.max(capacity, 1) + 1);
+          };
+          const results = await Promise.all(
+            outputs.map((output, k) => read(output, outputPlans[k].jitter, outputPlans[k].breakAt, onItem)),
+          );
+          const all = results.flatMap((r) => r.values).sort((x, y) => x - y);
+          for (const r of results) expect(r.values).toEqual([...r.values].sort((x, y) => x - y));
+          // Each item read once, and what was read is a prefix of the source: none skipped.
+          expect(all).toEqual(numbers(all.length));
+          if (results.some((r) => r.end === 'done')) expect(all).toEqual(numbers(length));
+          expect(source.log.finalized || !source.log.opened).toBe(true);
+          await leaks.check();
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('by key: each output gets its keys in order; a break fails the others only by an OrphanError', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(3), { maxLength: 30 }),
+        fc.nat(2),
+        plans,
+        async (keys, capacity, outputPlans) => {
+          const leaks = new LeakScope();
+          const n = outputPlans.length;
+          const source = spySource(keys.map((key, i) => ({ key: key % n, i })));
+          const outputs = split(source, n, { by: (item) => item.key, capacity });
+          let read$ = 0;
+          const onItem = (): void => {
+            read$++;
+            expect(source.log.pulls).toBeLessThanOrEqual(read$ + n * capacity + 2);
+          };
+          const results = await Promise.all(
+            outputs.map((output, k) =>
+              read(output as never, outputPlans[k].jitter, outputPlans[k].breakAt, onItem),
+            ),
+          );
+          const broken = results.flatMap((r, k) => (r.end === 'break' ? [k] : []));
+          results.forEach((r, k) => {
+            const mine = keys.flatMap((key, i) => (key % n === k ? [{ key: k, i }] : []));
+            expect(mine.slice(0, r.values.length)).toEqual(r.values);
+            if (r.end === 'done') expect(r.values).toEqual(mine);
+            if (r.end === 'error') {
+              expect(r.error).toBeInstanceOf(OrphanError);
+              expect(broken).toContain((r.error as OrphanError).output);
+            }
+          });
+          expect(source.log.finalized || !source.log.opened).toBe(true);
+          await leaks.check();
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});

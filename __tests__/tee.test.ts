@@ -1,0 +1,199 @@
+import fc from 'fast-check';
+import { tee } from '../lib/index.js';
+import { LeakScope, useLeakCheck } from '../lib/testing/index.js';
+import { abortListeners, settleAll, spySource, stuckSource, ticks } from './helpers.js';
+
+const scope = useLeakCheck();
+const numbers = (length: number): number[] => Array.from({ length }, (_, i) => i);
+const DONE = { done: true, value: undefined };
+
+describe('tee', () => {
+  it('gives every output every item, in order', async () => {
+    const source = spySource(numbers(5));
+    const outputs = tee(source, 3, { capacity: 2 });
+    const results = await Promise.all(outputs.map(settleAll));
+    expect(results).toEqual([0, 1, 2].map(() => ({ values: numbers(5) })));
+    expect(source.log.pulls).toBe(6);
+  });
+
+  it('keeps the fastest output at most `capacity` items ahead of the slowest live one', async () => {
+    const source = spySource(numbers(100));
+    const [fast, slow] = tee(source, 2, { capacity: 3 });
+    const got: number[] = [];
+    const reading = (async () => {
+      for await (const n of fast) got.push(n);
+    })();
+    await ticks(50);
+    expect(got).toEqual([0, 1, 2]);
+    expect(source.log.pulls).toBe(3); // and the source is not read ahead while the slow one lags
+    await slow.next();
+    await ticks(50);
+    expect(got).toEqual([0, 1, 2, 3]);
+    await slow.return(); // a returned output stops holding the others back
+    await ticks(200);
+    expect(got.length).toBeGreaterThan(30);
+    await fast.return();
+    await reading;
+  });
+
+  it('defaults to a capacity of 1', async () => {
+    const [fast, slow] = tee(numbers(10), 2);
+    await fast.next();
+    const second = fast.next();
+    let settled = false;
+    void second.then(() => (settled = true));
+    await ticks(30);
+    expect(settled).toBe(false);
+    await slow.next();
+    await expect(second).resolves.toEqual({ value: 1, done: false });
+    await Promise.all([fast.return(), slow.return()]);
+  });
+
+  it('delivers a source error to every output still reading, after the items it has not read', async () => {
+    const error = new Error('source failed');
+    const source = spySource(numbers(6), { failAt: 3, error });
+    const results = await Promise.all(tee(source, 2, { capacity: 4 }).map(settleAll));
+    expect(results).toEqual([
+      { values: [0, 1, 2], error },
+      { values: [0, 1, 2], error },
+    ]);
+  });
+
+  it('returns the source only once every output is returned, and runs its finally', async () => {
+    const source = spySource(numbers(10));
+    const [a, b] = tee(source, 2);
+    for await (const _ of a) break;
+    expect(source.log.returned).toBe(false);
+    for await (const _ of b) break;
+    expect(source.log.returned).toBe(true);
+    expect(source.log.finalized).toBe(true);
+  });
+
+  it('rejects every pending next() with the same reason object on abort, leaving no listener', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const source = spySource(numbers(10), { jitter: () => 3 });
+    const [a, b, c] = tee(source, 3, { signal: controller.signal });
+    const pending = [a.next(), a.next(), b.next()];
+    controller.abort(reason);
+    for (const next of pending) await expect(next).rejects.toBe(reason);
+    await expect(c.next()).rejects.toBe(reason);
+    await expect(c.next()).resolves.toEqual(DONE);
+    expect(abortListeners(controller.signal)).toBe(0);
+    expect(source.log.returned).toBe(true);
+  });
+
+  it('rejects an already-aborted signal on the first read, before touching the source', async () => {
+    const reason = new Error('already');
+    const source = spySource(numbers(3));
+    const [a, b] = tee(source, 2, { signal: AbortSignal.abort(reason) });
+    await expect(a.next()).rejects.toBe(reason);
+    await expect(b.next()).rejects.toBe(reason);
+    expect(source.log.opened).toBe(false);
+  });
+
+  it('lets abort end every output even when the source is stuck forever', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const source = stuckSource<number>();
+    const [a, b] = tee(source, 2, { signal: controller.signal });
+    const pending = Promise.all([settleAll(a), settleAll(b)]);
+    await ticks(5);
+    controller.abort(reason);
+    await expect(pending).resolves.toEqual([
+      { values: [], error: reason },
+      { values: [], error: reason },
+    ]);
+    expect(source.log.returned).toBe(true);
+    expect(abortListeners(controller.signal)).toBe(0);
+    expect(
+      scope()
+        .leaks()
+        .map((leak) => leak.kind),
+    ).toContain('source');
+    source.release();
+  });
+
+  it('answers pending next() calls with done when return() is called, without waiting for them', async () => {
+    const source = stuckSource<number>();
+    const [a, b] = tee(source, 2);
+    const pending = [a.next(), b.next(), b.next()];
+    await ticks(5);
+    await expect(b.return()).resolves.toEqual(DONE);
+    await expect(a.return()).resolves.toEqual(DONE);
+    await expect(Promise.all(pending)).resolves.toEqual([DONE, DONE, DONE]);
+    await expect(b.next()).resolves.toEqual(DONE);
+    await expect(a.return()).resolves.toEqual(DONE);
+    source.release();
+  });
+
+  it.each([
+    [() => tee([1], 0), new RangeError('Expected `n` to be an integer ≥ 1, got 0')],
+    [() => tee([1], 2, { capacity: 0 }), new RangeError('Expected `capacity` to be an integer ≥ 1, got 0')],
+    [
+      () => tee([1], 2, { capacity: NaN }),
+      new RangeError('Expected `capacity` to be an integer ≥ 1, got NaN'),
+    ],
+    [
+      () => tee([1], 2, { signal: 'x' as never }),
+      new TypeError('Expected `signal` to be an AbortSignal, got "x"'),
+    ],
+  ])('rejects bad arguments when called (%#)', (call, error) => {
+    expect(call).toThrow(error);
+  });
+});
+
+describe('tee: properties', () => {
+  it('every output that reads to the end sees the whole source; lag never exceeds `capacity`', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(25),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(
+          fc.record({
+            jitter: fc.array(fc.nat(5), { minLength: 1, maxLength: 5 }),
+            breakAt: fc.option(fc.nat(30), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.array(fc.nat(3), { minLength: 1, maxLength: 5 }),
+        async (length, capacity, plans, sourceJitter) => {
+          const leaks = new LeakScope();
+          const source = spySource(numbers(length), { jitter: (i) => sourceJitter[i % sourceJitter.length] });
+          const outputs = tee(source, plans.length, { capacity });
+          const counts = plans.map(() => 0);
+          const live = plans.map(() => true);
+          const readOne = async (k: number): Promise<{ values: number[]; broke: boolean }> => {
+            const values: number[] = [];
+            const { jitter, breakAt } = plans[k];
+            while (true) {
+              await ticks(jitter[values.length % jitter.length]);
+              if (values.length === breakAt) {
+                live[k] = false;
+                await outputs[k].return();
+                return { values, broke: true };
+              }
+              const result = await outputs[k].next();
+              // Counted as the read resumes: reads resume in the order the router answered them.
+              if (result.done) {
+                live[k] = false;
+                return { values, broke: false };
+              }
+              values.push(result.value);
+              counts[k]++;
+              const slowest = Math.min(...counts.filter((_, j) => live[j]));
+              expect(counts[k] - slowest).toBeLessThanOrEqual(capacity);
+            }
+          };
+          const results = await Promise.all(plans.map((_, k) => readOne(k)));
+          for (const { values, broke } of results) {
+            expect(values).toEqual(numbers(broke ? values.length : length));
+          }
+          expect(source.log.finalized || !source.log.opened).toBe(true);
+          await leaks.check();
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});

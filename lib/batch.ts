@@ -1,0 +1,115 @@
+import { onAbort } from './internal/abort.js';
+import { implStage } from './internal/define-stage.js';
+import { release, track, type Resource } from './internal/registry.js';
+import { assertCount, assertDuration, assertOptions } from './internal/validate.js';
+import type { Stage } from './types.js';
+
+/** Options of `batch`. */
+export interface BatchOptions {
+  /**
+   * Milliseconds a short, non-empty batch may wait for more items, counted from its first item;
+   * then it is yielded as it is. @default undefined (wait until `size` items or the end)
+   */
+  maxWait?: number;
+}
+
+/**
+ * Yields arrays of `size` items, in order; the last one may be shorter. Reads one item at a time,
+ * only while the consumer waits for a batch, so at most one item beyond the batch being filled.
+ * With `maxWait`, a batch is yielded early once `maxWait` ms have passed since its first item;
+ * a pull still pending then is kept for the next batch, never repeated.
+ *
+ * End: the partial batch, then the end. Error: the partial batch, then the error. Abort: the
+ * pending `next()` rejects with `signal.reason` at once; the partial batch is dropped. `break`:
+ * the partial batch is dropped and the source returned. The `maxWait` timer is cleared on every
+ * path and never outlives the stage.
+ *
+ * @example
+ * pipe(events, batch(100, { maxWait: 50 }), map((rows) => db.insert(rows)), { signal });
+ */
+export function batch<T>(size: number, options: BatchOptions = {}): Stage<T, T[]> {
+  assertCount('size', size, 1);
+  assertOptions('options', options);
+  const { maxWait } = options;
+  if (maxWait !== undefined) assertDuration('maxWait', maxWait);
+  return implStage((source, { signal }) => run(source as AsyncIterable<T>, signal, size, maxWait));
+}
+
+async function* run<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal,
+  size: number,
+  maxWait: number | undefined,
+): AsyncGenerator<T[]> {
+  const iterator = source[Symbol.asyncIterator]();
+  let items: T[] = [];
+  let pulling = false;
+  let ended = false; // the source ended or failed: it is not returned
+  let failure: { error: unknown } | undefined;
+  let expired = false;
+  let timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
+  let wake: (() => void) | undefined;
+
+  const notify = (): void => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  const clearTimer = (): void => {
+    if (!timer) return;
+    clearTimeout(timer.handle);
+    release(timer.resource);
+    timer = undefined;
+  };
+  const startTimer = (wait: number): void => {
+    const resource = track('timer', `batch maxWait(${wait})`);
+    const handle = setTimeout(() => {
+      release(resource);
+      timer = undefined;
+      expired = true;
+      notify();
+    }, wait);
+    timer = { handle, resource };
+  };
+  const pull = (): void => {
+    pulling = true;
+    iterator.next().then(
+      (result) => {
+        pulling = false;
+        if (result.done) ended = true;
+        else if (items.push(result.value) === 1 && maxWait !== undefined) startTimer(maxWait);
+        notify();
+      },
+      (error) => {
+        pulling = false;
+        ended = true;
+        failure = { error };
+        notify();
+      },
+    );
+  };
+  const removeListener = onAbort(signal, notify, 'batch');
+
+  try {
+    while (true) {
+      if (signal.aborted) throw signal.reason;
+      if (items.length >= size || (items.length > 0 && (expired || ended))) {
+        const full = items;
+        items = [];
+        clearTimer();
+        expired = false;
+        yield full;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (ended) return;
+      if (!pulling) pull();
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    clearTimer();
+    removeListener();
+    // The input keeps the protocol: its return() does not wait for a pull still pending on it.
+    if (!ended) await iterator.return?.();
+  }
+}
