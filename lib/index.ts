@@ -51,3 +51,4 @@ export { heartbeat, type Beat } from './heartbeat.js';
 export { supervise, type SuperviseOptions } from './supervise.js';
 export { toReadable, type ToReadableOptions } from './to-readable.js';
 export { toReadableStream } from './to-readable-stream.js';
+export { workerMap, type WorkerMapOptions } from './worker-map.js';
