@@ -34,9 +34,8 @@ export interface WorkerMapOptions<I> {
  * built; a module that does not export a function fails the stage with a `TypeError` on first use.
  *
  * Threads start on demand once iteration starts; the pool is destroyed, and every thread has exited,
- * before the stage ends however it ends. Reads at most `2 × concurrency` items ahead: one running and
- * one queued per thread, so no thread idles between tasks; the pool's own queue is capped at
- * `concurrency` and never holds more. The first
+ * before the stage ends however it ends. Reads at most `concurrency` items ahead; the pool's own queue
+ * is capped at `concurrency` and never holds more, as no more tasks are ever in flight. The first
  * error (the worker's, with its message and stack) ends the stage. Abort and `break` drop queued
  * tasks and terminate the threads running the others: the worker function gets no signal (it cannot
  * cross threads), and a synchronous task could not observe one mid-call anyway, so it is killed, not
@@ -128,9 +127,7 @@ async function* run<I, O>(
     }
   };
   try {
-    // One task queued per thread beside the one it runs, so a thread never idles waiting for the
-    // round trip through the pipeline to bring its next value.
-    yield* parallelMap(call, { concurrency: concurrency * 2, ordered })(source, { signal: inner.signal });
+    yield* parallelMap(call, { concurrency, ordered })(source, { signal: inner.signal });
   } finally {
     removeListener();
     await threads.stop();
