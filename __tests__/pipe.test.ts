@@ -6,7 +6,7 @@ import type { Stage } from '../lib/index.js';
 import { useLeakCheck } from '../lib/testing/index.js';
 import { abortListeners, deferred, spySource, stuckSource, ticks } from './helpers.js';
 
-const scope = useLeakCheck();
+useLeakCheck();
 
 describe('pipe', () => {
   it('runs a source through stages in order', async () => {

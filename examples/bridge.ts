@@ -26,5 +26,7 @@ const signal = AbortSignal.timeout(5_000);
 const inOrder = await collect(pipe(range(1, 4), map(fetchPage), flatten()), { signal });
 console.log('flatten (in order):', inOrder);
 
-const interleaved = await collect(pipe(range(1, 4), map(fetchPage), mergeAll({ concurrency: 3 })), { signal });
+const interleaved = await collect(pipe(range(1, 4), map(fetchPage), mergeAll({ concurrency: 3 })), {
+  signal,
+});
 console.log('mergeAll (as they arrive):', interleaved);

@@ -34,7 +34,8 @@ const sensors: Source<string>[] = [
   sensor('hygrometer', 70, done.signal),
 ];
 try {
-  for await (const reading of pipe(merge(...sensors), take(10), { signal: done.signal })) console.log(reading);
+  for await (const reading of pipe(merge(...sensors), take(10), { signal: done.signal }))
+    console.log(reading);
 } finally {
   done.abort(); // close(done): the sensors still waiting stop too
 }

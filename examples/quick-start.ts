@@ -1,5 +1,5 @@
 // The README's ten-line pipeline: numbers → squares of the odd ones, four at a time, first five.
-import { collect, filter, map, parallelMap, pipe, range, take } from 'sluice';
+import { collect, filter, parallelMap, pipe, range, take } from 'sluice';
 
 const signal = AbortSignal.timeout(5_000); // the done channel of the whole pipeline
 const squares = pipe(

@@ -20,7 +20,9 @@ try {
     }),
     { signal: controller.signal },
   );
-  console.log(selfInterrupt ? 'Running; interrupting itself after 6 items…' : 'Running; press Ctrl-C to stop.');
+  console.log(
+    selfInterrupt ? 'Running; interrupting itself after 6 items…' : 'Running; press Ctrl-C to stop.',
+  );
   for await (const n of squares) console.log('square', n);
 } catch (error) {
   if (!controller.signal.aborted) throw error;

@@ -31,9 +31,11 @@ export interface ParallelMapOptions {
  */
 export function parallelMap<I, O>(
   fn: Callback<I, O>,
-  { concurrency = 1, ordered = true, timeout }: ParallelMapOptions = {},
+  options: ParallelMapOptions = {},
 ): Stage<I, Awaited<O>> {
   assertFunction('fn', fn);
+  assertOptions('options', options);
+  const { concurrency = 1, ordered = true, timeout } = options;
   assertCount('concurrency', concurrency, 1, true);
   if (typeof ordered !== 'boolean')
     throw new TypeError(`Expected \`ordered\` to be a boolean, got ${String(ordered)}`);

@@ -14,7 +14,9 @@ const examples = [
 for (const [file, title] of examples) {
   if (!existsSync(`examples/${file}`)) continue;
   console.log(`\n=== ${title} (examples/${file}) ===`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', `examples/${file}`, '--auto'], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', `examples/${file}`, '--auto'], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) {
     console.error(`examples/${file} failed with exit code ${run.status}`);
     process.exit(1);

@@ -93,7 +93,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
    * sinks' fast path, one upstream promise per item. Cleanup, errors and abort are those of next().
    */
   consume(sink: (value: T) => void): Promise<void> {
-    if (this.phase !== IDLE || this.opened) return Promise.reject(new TypeError('consume() needs an unread segment'));
+    if (this.phase !== IDLE || this.opened)
+      return Promise.reject(new TypeError('consume() needs an unread segment'));
     return new Promise<void>((resolve, reject) => {
       this.sink = sink;
       this.resolvers.push(() => resolve());
