@@ -56,7 +56,7 @@ async function main(root = process.cwd()): Promise<void> {
 
 const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
 
-main(process.argv[2]).catch((error) => {
+main(process.argv.slice(2).find((arg) => !arg.startsWith('--'))).catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });
