@@ -12,5 +12,5 @@ import type { Source, Stage } from './types.js';
  * pipe(pages, map((page) => page.items), flatten());
  */
 export function flatten<T>(): Stage<Source<T>, T> {
-  return implStage((sources, { signal }) => mergeCore(sources[Symbol.asyncIterator](), [], 1, signal));
+  return implStage((sources, { signal }) => mergeCore(sources, [], 1, signal));
 }

@@ -22,7 +22,5 @@ export function mergeAll<T>(options: MergeAllOptions = {}): Stage<Source<T>, T> 
   assertOptions('options', options);
   const { concurrency = Infinity } = options;
   assertCount('concurrency', concurrency, 1, true);
-  return implStage((sources, { signal }) =>
-    mergeCore(sources[Symbol.asyncIterator](), [], concurrency, signal),
-  );
+  return implStage((sources, { signal }) => mergeCore(sources, [], concurrency, signal));
 }

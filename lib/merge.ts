@@ -1,6 +1,6 @@
 import { from } from './from.js';
 import { cooperativeSource } from './internal/cooperative.js';
-import { mergeCore } from './internal/merge-core.js';
+import { MergeIterator } from './internal/merge-core.js';
 import { pipe, type Pipeline } from './pipe.js';
 import type { Source } from './types.js';
 
@@ -23,6 +23,8 @@ export type SourceValue<S> = S extends Source<infer T> ? T : never;
 export function merge<S extends Source<any>[]>(...sources: S): Pipeline<SourceValue<S[number]>> {
   const iterables = sources.map((source) => from(source));
   return pipe(
-    cooperativeSource((signal) => mergeCore<SourceValue<S[number]>>(undefined, iterables, Infinity, signal)),
+    cooperativeSource(
+      (signal) => new MergeIterator<SourceValue<S[number]>>(undefined, iterables, Infinity, signal),
+    ),
   );
 }

@@ -17,3 +17,13 @@ export function cooperativeSource<T>(open: (signal: AbortSignal) => AsyncIterato
     [Symbol.asyncIterator]: (signal?: AbortSignal) => open(signal ?? new AbortController().signal),
   } as AsyncIterable<T>;
 }
+
+/**
+ * An optional method of sluice's own iterators: the next value if one is ready now, or undefined.
+ * A `Segment` reading such an iterator takes ready values without a promise round trip each.
+ */
+export const TRY_NEXT = Symbol('sluice.tryNext');
+
+export interface TryNext<T> {
+  [TRY_NEXT](): IteratorYieldResult<T> | undefined;
+}

@@ -1,6 +1,7 @@
 import { from } from '../from.js';
 import type { Source } from '../types.js';
 import { onAbort } from './abort.js';
+import { TRY_NEXT, type TryNext } from './cooperative.js';
 import { ignoreRejection } from './deferred.js';
 import { release, track, type Resource } from './registry.js';
 
@@ -8,118 +9,188 @@ interface Inner<T> {
   readonly iterator: AsyncIterator<T>;
   pending: boolean;
   done: boolean;
+  readonly onValue: (result: IteratorResult<T>) => void;
+  readonly onError: (error: unknown) => void;
   /** The ledger entry of an inner source abandoned while stuck in next(). */
   stuck?: Resource;
 }
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
 /**
  * Fan-in shared by `merge`, `mergeAll` and `flatten`: reads up to `concurrency` inner sources at
- * once, each with at most one pending next(), and yields values in the order they arrive. A value
- * waits in the ready queue until read, and its source is pulled again only then, so the queue
- * never holds more than one value per source and an always-ready source cannot starve another.
- * `initial` sources are opened at once (so every one of them is returned on exit, pulled or not);
- * `outer` supplies more, read only while a slot is free.
+ * once, each with at most one pending next(), and yields values in the order they arrive. A source
+ * is pulled again only once its last value has been taken, so the ready queue never holds more
+ * than one value per source and an always-ready source cannot starve another. `initial` sources
+ * are opened at once (so every one of them is returned on exit, pulled or not); `outer` supplies
+ * more, read only while a slot is free.
+ *
+ * Hand-written rather than an async generator: it is on the hot path of every fan-in, and it is
+ * read by a contract-keeping `Segment` that never overlaps next() calls, so it answers one waiter
+ * at a time and settles it promptly once `signal` aborts.
  */
-export async function* mergeCore<T>(
-  outer: AsyncIterator<Source<T>> | undefined,
-  initial: readonly AsyncIterable<T>[],
-  concurrency: number,
-  signal: AbortSignal,
-): AsyncGenerator<T> {
-  const inners = new Set<Inner<T>>();
-  const ready: [Inner<T>, T][] = [];
-  let outerPending = false;
-  let outerDone = outer === undefined;
-  let stopped = false;
-  let failure: { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
+export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
+  private readonly inners = new Set<Inner<T>>();
+  private readonly ready: [Inner<T>, T][] = [];
+  private outerPending = false;
+  private outerDone: boolean;
+  private stopped = false;
+  private failure: { error: unknown } | undefined;
+  private resolveWaiter: ((result: IteratorResult<T>) => void) | undefined;
+  private rejectWaiter: ((error: unknown) => void) | undefined;
+  private readonly removeListener: () => void;
+  private closing: Promise<void> | undefined;
 
-  const notify = (): void => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
-  const fail = (error: unknown): void => {
-    failure ??= { error };
-    notify();
-  };
-  const finish = (inner: Inner<T>): void => {
-    inner.pending = false;
-    release(inner.stuck);
-    if (stopped) return;
-    inner.done = true;
-    inners.delete(inner);
-  };
-  const pullInner = (inner: Inner<T>): void => {
-    inner.pending = true;
-    inner.iterator.next().then(
-      (result) => {
-        if (result.done || stopped) finish(inner);
-        else {
-          inner.pending = false;
-          ready.push([inner, result.value]);
-        }
-        notify();
-      },
-      (error) => {
-        finish(inner);
-        fail(error);
-      },
-    );
-  };
-  const open = (source: AsyncIterable<T>): void => {
+  constructor(
+    private readonly outer: AsyncIterator<Source<T>> | undefined,
+    initial: readonly AsyncIterable<T>[],
+    private readonly concurrency: number,
+    private readonly signal: AbortSignal,
+  ) {
+    this.outerDone = outer === undefined;
+    this.removeListener = onAbort(signal, () => this.wakeWaiter(), 'merge');
+    for (const source of initial) if (!this.failure) this.open(source);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const ready = this[TRY_NEXT]();
+    if (ready) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      this.resolveWaiter = resolve;
+      this.rejectWaiter = reject;
+      this.wakeWaiter();
+    });
+  }
+
+  [TRY_NEXT](): IteratorYieldResult<T> | undefined {
+    if (this.ready.length === 0 || this.failure || this.signal.aborted) return undefined;
+    const [inner, value] = this.ready.shift()!;
+    if (!inner.done) this.pullInner(inner);
+    return { done: false, value };
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    return this.close().then(() => DONE);
+  }
+
+  /** Answers the waiting next(), if there is an answer yet; otherwise makes sure work is under way. */
+  private wakeWaiter(): void {
+    const resolve = this.resolveWaiter;
+    const reject = this.rejectWaiter!;
+    if (!resolve) return;
+    const failure = this.failure ?? (this.signal.aborted ? { error: this.signal.reason } : undefined);
+    if (failure) return this.settleWaiter(() => this.close().then(() => reject(failure.error)));
+    const entry = this.ready.shift();
+    if (entry) {
+      this.settleWaiter(() => resolve({ done: false, value: entry[1] }));
+      if (!entry[0].done) this.pullInner(entry[0]);
+      return;
+    }
+    if (this.outerDone && !this.outerPending && this.inners.size === 0) {
+      return this.settleWaiter(() => this.close().then(() => resolve(DONE)));
+    }
+    if (!this.outerDone && !this.outerPending && this.inners.size < this.concurrency) this.pullOuter();
+  }
+
+  private settleWaiter(settle: () => unknown): void {
+    this.resolveWaiter = this.rejectWaiter = undefined;
+    settle();
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+    this.wakeWaiter();
+  }
+
+  private open(source: AsyncIterable<T>): void {
+    let iterator: AsyncIterator<T>;
+    try {
+      iterator = (source as any)[Symbol.asyncIterator](this.signal);
+    } catch (error) {
+      return this.fail(error);
+    }
+    // The handlers are made once per source, not once per value.
     const inner: Inner<T> = {
-      iterator: (source as any)[Symbol.asyncIterator](signal),
+      iterator,
       pending: false,
       done: false,
+      onValue: (result) => this.onInnerValue(inner, result),
+      onError: (error) => this.onInnerError(inner, error),
     };
-    inners.add(inner);
-    pullInner(inner);
-  };
-  const pullOuter = (): void => {
-    outerPending = true;
-    outer!.next().then(
+    this.inners.add(inner);
+    this.pullInner(inner);
+  }
+
+  private pullInner(inner: Inner<T>): void {
+    inner.pending = true;
+    let pending: Promise<IteratorResult<T>>;
+    try {
+      pending = inner.iterator.next();
+    } catch (error) {
+      return inner.onError(error);
+    }
+    pending.then(inner.onValue, inner.onError);
+  }
+
+  private onInnerValue(inner: Inner<T>, result: IteratorResult<T>): void {
+    if (result.done || this.stopped) this.finish(inner);
+    else {
+      inner.pending = false;
+      this.ready.push([inner, result.value]);
+    }
+    this.wakeWaiter();
+  }
+
+  private onInnerError(inner: Inner<T>, error: unknown): void {
+    this.finish(inner);
+    this.fail(error);
+  }
+
+  private finish(inner: Inner<T>): void {
+    inner.pending = false;
+    release(inner.stuck);
+    if (this.stopped) return;
+    inner.done = true;
+    this.inners.delete(inner);
+  }
+
+  private pullOuter(): void {
+    this.outerPending = true;
+    this.outer!.next().then(
       (result) => {
-        outerPending = false;
-        if (result.done) outerDone = true;
-        else if (!stopped) tryOpen(result.value);
-        notify();
+        this.outerPending = false;
+        if (result.done) this.outerDone = true;
+        else if (!this.stopped) this.openSource(result.value);
+        this.wakeWaiter();
       },
       (error) => {
-        outerPending = false;
-        outerDone = true;
-        fail(error);
+        this.outerPending = false;
+        this.outerDone = true;
+        this.fail(error);
       },
     );
-  };
-  const tryOpen = (source: Source<T>): void => {
-    try {
-      open(from(source));
-    } catch (error) {
-      fail(error);
-    }
-  };
+  }
 
-  const removeListener = onAbort(signal, notify, 'merge');
-  try {
-    initial.forEach(open);
-    while (true) {
-      if (failure) throw failure.error;
-      signal.throwIfAborted();
-      const next = ready.shift();
-      if (next) {
-        yield next[1];
-        if (!next[0].done) pullInner(next[0]);
-        continue;
-      }
-      if (outerDone && !outerPending && inners.size === 0) return;
-      if (!outerDone && !outerPending && inners.size < concurrency) pullOuter();
-      await new Promise<void>((resolve) => (wake = resolve));
+  private openSource(source: Source<T>): void {
+    let iterable: AsyncIterable<T>;
+    try {
+      iterable = from(source);
+    } catch (error) {
+      return this.fail(error);
     }
-  } finally {
-    stopped = true;
-    removeListener();
-    await Promise.all([...[...inners].map(closeInner), outerDone ? undefined : outer?.return?.()]);
+    this.open(iterable);
+  }
+
+  /** Ends the merge once: every inner source and the outer one are returned. */
+  private close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopped = true;
+      this.removeListener();
+      this.ready.length = 0;
+      const outer = this.outerDone ? undefined : this.outer?.return?.();
+      await Promise.all([...[...this.inners].map(closeInner), outer?.then(undefined, () => undefined)]);
+    })();
+    return this.closing;
   }
 }
 
@@ -145,4 +216,17 @@ async function closeInner<T>(inner: Inner<T>): Promise<void> {
   } catch {
     // The merge already ended for another reason; cleanup noise must not mask it.
   }
+}
+
+/** The merge of `initial` and of what `outer` supplies, opened when iteration starts. */
+export function mergeCore<T>(
+  outer: AsyncIterable<Source<T>> | undefined,
+  initial: readonly AsyncIterable<T>[],
+  concurrency: number,
+  signal: AbortSignal,
+): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]: () =>
+      new MergeIterator(outer?.[Symbol.asyncIterator](), initial, concurrency, signal),
+  };
 }

@@ -1,4 +1,5 @@
 import { consumerStopped, onAbort } from './abort.js';
+import { TRY_NEXT, type TryNext } from './cooperative.js';
 import { ignoreRejection, isThenable } from './deferred.js';
 import { FILTER, MAP, TAKE, type Op } from './ops.js';
 import { release, track, type Resource } from './registry.js';
@@ -50,6 +51,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   private opened = false;
   private upstreamEnded = false;
   private takeReached: boolean;
+  /** How deep the current chain of synchronously ready values runs. */
+  private syncDepth = 0;
   /** The value an async filter or tap is deciding on. */
   private held: unknown;
   private resumeAt = 0;
@@ -164,6 +167,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
 
   private pull(): void {
     this.phase = PULLING;
+    const ready = this.tryNext();
+    if (ready) return this.onUpstream(ready);
     let pending: Promise<IteratorResult<unknown>>;
     try {
       pending = this.iterator!.next();
@@ -177,6 +182,16 @@ export class Segment<T> implements AsyncIterableIterator<T> {
     );
   }
 
+  /**
+   * A value sluice's own upstream has ready now, taken without a promise round trip. The depth
+   * guard bounds the recursion through run() → deliver() → pull() when many values are ready.
+   */
+  private tryNext(): IteratorYieldResult<unknown> | undefined {
+    const iterator = this.iterator as Partial<TryNext<unknown>>;
+    if (iterator[TRY_NEXT] === undefined || this.syncDepth > 64) return undefined;
+    return iterator[TRY_NEXT]();
+  }
+
   private readonly onUpstream = (result: IteratorResult<unknown>): void => {
     if (this.phase !== PULLING) return this.settledWhileClosing(result.done === true);
     this.phase = IDLE;
@@ -184,7 +199,9 @@ export class Segment<T> implements AsyncIterableIterator<T> {
       this.upstreamEnded = true;
       void this.close(END);
     } else {
+      this.syncDepth++;
       this.run(result.value, 0);
+      this.syncDepth--;
     }
   };
 
