@@ -19,7 +19,7 @@ import { pMapIterable } from 'p-map';
 export const CHAIN_ITEMS = 1_000_000;
 export const MERGE_SOURCES = 8;
 export const MERGE_ITEMS = 125_000;
-export const PARALLEL_ITEMS = 50_000;
+export const PARALLEL_ITEMS = Number(process.env.PARALLEL_ITEMS ?? 50_000);
 export const CHANNEL_ITEMS = 1_000_000;
 export const TEE_ITEMS = 1_000_000;
 

@@ -1,4 +1,5 @@
 import { onAbort } from './internal/abort.js';
+import { ParallelIterator, type StartCall } from './internal/parallel-iterator.js';
 import { implStage } from './internal/define-stage.js';
 import { isThenable } from './internal/deferred.js';
 import { release, track } from './internal/registry.js';
@@ -40,106 +41,13 @@ export function parallelMap<I, O>(
   if (typeof ordered !== 'boolean')
     throw new TypeError(`Expected \`ordered\` to be a boolean, got ${String(ordered)}`);
   if (timeout !== undefined) assertDuration('timeout', timeout);
-  return implStage((source, { signal }) => run(source, signal, fn, concurrency, ordered, timeout));
-}
-
-async function* run<I, O>(
-  source: AsyncIterable<I>,
-  signal: AbortSignal,
-  fn: Callback<I, O>,
-  concurrency: number,
-  ordered: boolean,
-  timeout: number | undefined,
-): AsyncGenerator<Awaited<O>> {
-  // The calls' own done channel: aborted by the pipeline, by the first error, or when the stage ends.
-  const calls = new AbortController();
-  const removeListener = onAbort(signal, () => calls.abort(signal.reason), 'parallelMap');
-  const iterator = source[Symbol.asyncIterator]();
-  const results = new Map<number, Awaited<O>>(); // finished, not yet yielded, by input index
-  const finishedOrder: number[] = []; // completion order, for ordered: false
-  let running = 0;
-  let pulling = false;
-  let sourceDone = false;
-  let started = 0;
-  let nextOut = 0;
-  let failure: { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
-  let allSettled: (() => void) | undefined;
-
-  const notify = (): void => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
-  const fail = (error: unknown): void => {
-    if (!failure) {
-      failure = { error };
-      calls.abort(error);
-    }
-    notify();
-  };
-  const settle = (index: number, value: Awaited<O>): void => {
-    running--;
-    if (!failure) {
-      results.set(index, value);
-      if (!ordered) finishedOrder.push(index);
-    }
-    if (running === 0) allSettled?.();
-    notify();
-  };
-  const failCall = (error: unknown): void => {
-    running--;
-    if (running === 0) allSettled?.();
-    fail(error);
-  };
-  const start = (value: I): void => {
-    const index = started++;
-    running++;
-    const call =
-      timeout === undefined
-        ? invoke(fn, value, index, calls.signal)
-        : invokeWithTimeout(fn, value, index, calls.signal, timeout, fail);
-    call.then((out) => settle(index, out), failCall);
-  };
-  const pull = (): void => {
-    pulling = true;
-    iterator.next().then(
-      (result) => {
-        pulling = false;
-        if (result.done) sourceDone = true;
-        else if (!failure && !calls.signal.aborted) start(result.value);
-        notify();
-      },
-      (error) => {
-        pulling = false;
-        sourceDone = true;
-        fail(error);
-      },
-    );
-  };
-
-  try {
-    while (true) {
-      if (failure) throw failure.error;
-      const ready = ordered ? (results.has(nextOut) ? nextOut : -1) : (finishedOrder.shift() ?? -1);
-      if (ready !== -1) {
-        const value = results.get(ready)!;
-        results.delete(ready);
-        nextOut++;
-        yield value;
-        continue;
-      }
-      if (sourceDone && running === 0 && !pulling) return;
-      if (!pulling && !sourceDone && running + results.size < concurrency) pull();
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  } finally {
-    calls.abort(signal.aborted ? signal.reason : failure?.error);
-    removeListener();
-    if (running > 0) await new Promise<void>((resolve) => (allSettled = resolve));
-    // The input keeps the protocol: return() does not wait for a pull still pending on it.
-    if (!sourceDone) await iterator.return?.();
-  }
+  const startCall: StartCall<I, Awaited<O>> = (value, index, signal, onTimeout) =>
+    timeout === undefined
+      ? invoke(fn, value, index, signal)
+      : invokeWithTimeout(fn, value, index, signal, timeout, onTimeout);
+  return implStage((source, { signal }) => ({
+    [Symbol.asyncIterator]: () => new ParallelIterator(source, signal, startCall, concurrency, ordered),
+  }));
 }
 
 /** Calls `fn` as a promise: a synchronous throw becomes a rejection, a plain value a fulfilment. */
@@ -165,7 +73,7 @@ function invokeWithTimeout<I, O>(
   index: number,
   signal: AbortSignal,
   timeout: number,
-  onTimeout: (error: TimeoutError) => void,
+  onTimeout: (error: unknown) => void,
 ): Promise<Awaited<O>> {
   const call = new AbortController();
   const removeListener = onAbort(signal, () => call.abort(signal.reason), 'parallelMap call');
