@@ -57,6 +57,9 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   private held: unknown;
   private resumeAt = 0;
   /** Waiting next() calls, oldest first: usually one, more when a reader overlaps its calls. */
+  private headResolve: ((result: IteratorResult<T>) => void) | undefined;
+  private headReject: ((reason: unknown) => void) | undefined;
+  /** Calls behind the oldest one: only when a reader overlaps its next() calls. */
   private readonly resolvers: ((result: IteratorResult<T>) => void)[] = [];
   private readonly rejecters: ((reason: unknown) => void)[] = [];
   private removeListeners: (() => void)[] = [];
@@ -100,8 +103,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
       return Promise.reject(new TypeError('consume() needs an unread segment'));
     return new Promise<void>((resolve, reject) => {
       this.sink = sink;
-      this.resolvers.push(() => resolve());
-      this.rejecters.push(reject);
+      this.headResolve = () => resolve();
+      this.headReject = reject;
       this.demand();
     });
   }
@@ -121,8 +124,13 @@ export class Segment<T> implements AsyncIterableIterator<T> {
     resolve: (result: IteratorResult<T>) => void,
     reject: (reason: unknown) => void,
   ): void => {
-    this.resolvers.push(resolve);
-    this.rejecters.push(reject);
+    if (this.headResolve === undefined) {
+      this.headResolve = resolve;
+      this.headReject = reject;
+    } else {
+      this.resolvers.push(resolve);
+      this.rejecters.push(reject);
+    }
   };
 
   private afterDone(): Promise<IteratorResult<T>> {
@@ -273,11 +281,12 @@ export class Segment<T> implements AsyncIterableIterator<T> {
       if (this.phase === IDLE) this.demand();
       return;
     }
-    this.rejecters.shift();
-    const resolve = this.resolvers.shift()!;
+    const resolve = this.headResolve!;
+    this.headResolve = this.resolvers.shift();
+    this.headReject = this.rejecters.shift();
     this.phase = IDLE;
     resolve({ value, done: false });
-    if (this.resolvers.length > 0) this.demand();
+    if (this.headResolve !== undefined) this.demand();
   }
 
   /** The pull or callback that cleanup was waiting for has settled. */
@@ -346,8 +355,9 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   }
 
   private settleRequests(outcome: Outcome): void {
-    const resolvers = this.resolvers.splice(0);
-    const rejecters = this.rejecters.splice(0);
+    const resolvers = this.headResolve ? [this.headResolve, ...this.resolvers.splice(0)] : [];
+    const rejecters = this.headReject ? [this.headReject, ...this.rejecters.splice(0)] : [];
+    this.headResolve = this.headReject = undefined;
     const failure =
       outcome.kind === 'abort' ? outcome.reason : outcome.kind === 'error' ? outcome.error : undefined;
     const fails = outcome.kind === 'abort' || outcome.kind === 'error';
