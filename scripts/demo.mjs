@@ -1,6 +1,5 @@
 // `npm run demo`: runs the headline examples one after another, each as its own process.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
 const examples = [
   ['quick-start.ts', 'A ten-line pipeline'],
@@ -12,7 +11,6 @@ const examples = [
 ];
 
 for (const [file, title] of examples) {
-  if (!existsSync(`examples/${file}`)) continue;
   console.log(`\n=== ${title} (examples/${file}) ===`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', `examples/${file}`, '--auto'], {
     stdio: 'inherit',
