@@ -39,7 +39,8 @@ async function main(root = process.cwd()): Promise<void> {
     await forEach(files, (file) => {
       hashes.push(`${file.sha256}  ${relative(root, file.path)}`);
       bytes += file.bytes;
-      if (hashes.length % 50 === 0) const line = `hashed ${hashes.length} files, ${mib(bytes)} MiB`;
+      if (hashes.length % 50 !== 0) return;
+      const line = `hashed ${hashes.length} files, ${mib(bytes)} MiB`;
       process.stdout.write(process.stdout.isTTY ? `\r${line}` : `${line}\n`);
     });
     // Directory order varies by file system: sort so the same tree always folds to the same digest.
