@@ -179,6 +179,29 @@ describe('split', () => {
     await expect(pending).resolves.toEqual(DONE);
   });
 
+  it('keeps order through queues of thousands of items', async () => {
+    const source = spySource(numbers(6000));
+    const [a, b] = split(source, 2, { capacity: 2500 });
+    await a.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(source.log.pulls).toBe(1 + 2500);
+    const [x, y] = await Promise.all([settleAll(a), settleAll(b)]);
+    expect([0, ...x.values, ...y.values].sort((m, n) => m - n)).toEqual(numbers(6000));
+    for (const { values } of [x, y]) expect(values).toEqual([...values].sort((m, n) => m - n));
+
+    const keyed = spySource(numbers(6000));
+    const [even, odd] = split(keyed, 2, { by: (n) => n % 2, capacity: 2500 });
+    await odd.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    const [e, o] = await Promise.all([settleAll(even), settleAll(odd)]);
+    expect(e.values).toEqual(numbers(3000).map((n) => 2 * n));
+    expect(o.values).toEqual(
+      numbers(3000)
+        .map((n) => 2 * n + 1)
+        .slice(1),
+    );
+  });
+
   it.each([
     [() => split([1], 0), new RangeError('Expected `n` to be an integer ≥ 1, got 0')],
     [() => split([1], 1.5), new RangeError('Expected `n` to be an integer ≥ 1, got 1.5')],

@@ -127,6 +127,30 @@ describe('tee', () => {
     source.release();
   });
 
+  it('hands a lagging output the items already held, in order, then waits for the source again', async () => {
+    const source = spySource(numbers(6));
+    const [fast, slow] = tee(source, 2, { capacity: 4 });
+    for (let i = 0; i < 4; i++) await expect(fast.next()).resolves.toEqual({ value: i, done: false });
+    expect(source.log.pulls).toBe(4);
+    // Held items answer at once, each result an object of its own; queued reads keep their order.
+    const reads = [slow.next(), slow.next(), slow.next(), slow.next(), slow.next()];
+    await expect(Promise.all(reads)).resolves.toEqual(numbers(5).map((value) => ({ value, done: false })));
+    const last = await Promise.all([fast.next(), fast.next(), slow.next()]);
+    expect(last.map((result) => result.value)).toEqual([4, 5, 5]);
+    await expect(Promise.all([fast.next(), slow.next()])).resolves.toEqual([DONE, DONE]);
+  });
+
+  it('keeps order and bounds through a window of thousands of items', async () => {
+    const source = spySource(numbers(5000));
+    const [fast, slow] = tee(source, 2, { capacity: 3000 });
+    for (let i = 0; i < 2500; i++) expect((await fast.next()).value).toBe(i);
+    await ticks(20);
+    expect(source.log.pulls).toBe(2500);
+    const [rest, all] = await Promise.all([settleAll(fast), settleAll(slow)]);
+    expect(rest.values).toEqual(numbers(5000).slice(2500));
+    expect(all.values).toEqual(numbers(5000));
+  });
+
   it.each([
     [() => tee([1], 0), new RangeError('Expected `n` to be an integer ≥ 1, got 0')],
     [() => tee([1], 2, { capacity: 0 }), new RangeError('Expected `capacity` to be an integer ≥ 1, got 0')],

@@ -1,4 +1,4 @@
-import { route, type Branch, type Policy } from './internal/router.js';
+import { EMPTY, Fifo, route, type Branch, type Policy } from './internal/router.js';
 import { assertCount, assertFunction, assertOptions, assertSignal, describe } from './internal/validate.js';
 import type { SignalOptions, Source } from './types.js';
 
@@ -64,26 +64,26 @@ export function split<T>(source: Source<T>, n: number, options: SplitOptions<T> 
 
 /** One queue every output draws from, in the order their next() calls came. */
 class FirstAsker<T> implements Policy<T> {
-  private queue: T[] = [];
+  private readonly queue = new Fifo<T>();
   constructor(private readonly capacity: number) {}
-  take(): { value: T } | undefined {
-    return this.queue.length > 0 ? { value: this.queue.shift()! } : undefined;
+  take(): T | typeof EMPTY {
+    return this.queue.length > 0 ? this.queue.shift() : EMPTY;
   }
-  wantsPull(waiting: readonly boolean[]): boolean {
-    return this.queue.length < this.capacity || waiting.includes(true);
+  wantsPull(anyWaiting: boolean): boolean {
+    return this.queue.length < this.capacity || anyWaiting;
   }
   accept(value: T): void {
     this.queue.push(value);
   }
   leave(): void {}
   clear(): void {
-    this.queue = [];
+    this.queue.clear();
   }
 }
 
 /** A queue per output, and the one item the router is blocked on when its output's queue is full. */
 class ByKey<T> implements Policy<T> {
-  private queues: T[][];
+  private readonly queues: Fifo<T>[];
   private readonly live: boolean[];
   private held: { value: T; k: number } | undefined;
   private index = 0;
@@ -93,28 +93,29 @@ class ByKey<T> implements Policy<T> {
     private readonly capacity: number,
     private readonly by: (value: T, index: number) => number,
   ) {
-    this.queues = Array.from({ length: n }, () => []);
+    this.queues = Array.from({ length: n }, () => new Fifo<T>());
     this.live = Array.from({ length: n }, () => true);
   }
 
-  take(k: number): { value: T } | undefined {
+  take(k: number): T | typeof EMPTY {
     const queue = this.queues[k];
     const held = this.held?.k === k ? this.held : undefined;
     if (queue.length === 0) {
-      if (held) this.held = undefined;
-      return held && { value: held.value };
+      if (!held) return EMPTY;
+      this.held = undefined;
+      return held.value;
     }
-    const value = queue.shift()!;
+    const value = queue.shift();
     if (held && queue.length < this.capacity) {
       queue.push(held.value);
       this.held = undefined;
     }
-    return { value };
+    return value;
   }
 
-  wantsPull(waiting: readonly boolean[]): boolean {
+  wantsPull(_anyWaiting: boolean, isWaiting: (k: number) => boolean): boolean {
     if (this.held) return false;
-    return this.live.some((live, k) => live && (waiting[k] || this.queues[k].length < this.capacity));
+    return this.live.some((live, k) => live && (isWaiting(k) || this.queues[k].length < this.capacity));
   }
 
   accept(value: T): void {
@@ -133,12 +134,12 @@ class ByKey<T> implements Policy<T> {
   leave(k: number): void {
     // What was already routed to a returned output goes with it, as items left in a Go channel.
     this.live[k] = false;
-    this.queues[k] = [];
+    this.queues[k].clear();
     if (this.held?.k === k) this.held = undefined;
   }
 
   clear(): void {
-    this.queues = this.queues.map(() => []);
+    for (const queue of this.queues) queue.clear();
     this.held = undefined;
   }
 }

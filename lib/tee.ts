@@ -1,4 +1,4 @@
-import { route, type Branch, type Policy } from './internal/router.js';
+import { EMPTY, route, type Branch, type Policy } from './internal/router.js';
 import { assertCount, assertOptions, assertSignal } from './internal/validate.js';
 import type { SignalOptions, Source } from './types.js';
 
@@ -39,10 +39,16 @@ export function tee<T>(source: Source<T>, n: number, options: TeeOptions = {}): 
   return route(source, n, new Broadcast<T>(n, capacity), signal, `tee(${n})`);
 }
 
-/** A window over the source that every live output reads through at its own position. */
+/**
+ * A window over the source that every live output reads through at its own position: an array
+ * read from a moving head, so handing out an item moves indices and copies nothing.
+ */
 class Broadcast<T> implements Policy<T> {
-  private window: T[] = [];
-  private base = 0; // the source index of window[0]
+  private window: (T | undefined)[] = [];
+  private head = 0; // where the item at source index `base` sits in `window`
+  private tail = 0; // where the next item goes in `window`
+  private base = 0; // the source index of the oldest item held: the slowest live output's position
+  private end = 0; // the source index one past the newest item held
   private readonly positions: number[];
   private readonly live: boolean[];
 
@@ -54,22 +60,24 @@ class Broadcast<T> implements Policy<T> {
     this.live = Array.from({ length: n }, () => true);
   }
 
-  take(k: number): { value: T } | undefined {
-    const at = this.positions[k] - this.base;
-    if (at >= this.window.length) return undefined;
-    this.positions[k]++;
-    const value = this.window[at];
-    this.trim();
-    return { value };
+  take(k: number): T | typeof EMPTY {
+    const position = this.positions[k];
+    if (position >= this.end) return EMPTY;
+    const value = this.window[this.head + position - this.base] as T;
+    this.positions[k] = position + 1;
+    // Only an output at the oldest item can be the slowest one: the others trim nothing.
+    if (position === this.base) this.trim();
+    return value;
   }
 
-  wantsPull(waiting: readonly boolean[]): boolean {
+  wantsPull(anyWaiting: boolean): boolean {
     // A waiting output has read the whole window; pulling moves it one further from the slowest.
-    return waiting.includes(true) && this.base + this.window.length - this.slowest() < this.capacity;
+    return anyWaiting && this.end - this.slowest() < this.capacity;
   }
 
   accept(value: T): void {
-    this.window.push(value);
+    this.window[this.tail++] = value;
+    this.end++;
   }
 
   leave(k: number): void {
@@ -79,21 +87,41 @@ class Broadcast<T> implements Policy<T> {
 
   clear(): void {
     this.window = [];
+    this.head = 0;
+    this.tail = 0;
+    this.base = this.end;
   }
 
   private slowest(): number {
     let min = Infinity;
-    this.positions.forEach((position, k) => {
-      if (this.live[k]) min = Math.min(min, position);
-    });
+    for (let k = 0; k < this.positions.length; k++) {
+      if (this.live[k] && this.positions[k] < min) min = this.positions[k];
+    }
     return min;
   }
 
   /** Drops the items every live output has read. */
   private trim(): void {
-    const read = Math.min(this.slowest(), this.base + this.window.length) - this.base;
-    if (read <= 0) return;
-    this.window.splice(0, read);
-    this.base += read;
+    const to = Math.min(this.slowest(), this.end);
+    if (to <= this.base) return;
+    const window = this.window;
+    const head = this.head + (to - this.base);
+    for (let i = this.head; i < head; i++) window[i] = undefined; // hold no item nobody will read
+    this.base = to;
+    if (head === this.tail) {
+      // Empty: start again at the front of the same array (setting its length is costly).
+      this.head = this.tail = 0;
+    } else if (head >= 1024 && head * 2 >= this.tail) {
+      // Move the items still held to the front, so the array stays within twice their span.
+      const held = this.tail - head;
+      for (let i = 0; i < held; i++) {
+        window[i] = window[head + i];
+        window[head + i] = undefined;
+      }
+      this.head = 0;
+      this.tail = held;
+    } else {
+      this.head = head;
+    }
   }
 }

@@ -4,12 +4,18 @@ import { consumerStopped, onAbort } from './abort.js';
 import { ignoreRejection } from './deferred.js';
 import { release, track, type Resource } from './registry.js';
 
+/** What `Policy.take` answers when no item is ready: no allocation per item. */
+export const EMPTY: unique symbol = Symbol('empty');
+
 /** How a router hands the source's items to its outputs: split's queues, tee's shared window. */
 export interface Policy<T> {
-  /** The next item for output `k`, taken out of the policy's hands, if one is ready for it. */
-  take(k: number): { value: T } | undefined;
-  /** Whether to pull the source now; `waiting[k]`: output k has an unanswered next(). */
-  wantsPull(waiting: readonly boolean[]): boolean;
+  /** The next item for output `k`, taken out of the policy's hands, or `EMPTY` if none is ready. */
+  take(k: number): T | typeof EMPTY;
+  /**
+   * Whether to pull the source now. `anyWaiting`: some output has an unanswered next();
+   * `isWaiting(k)`: output k has one.
+   */
+  wantsPull(anyWaiting: boolean, isWaiting: (k: number) => boolean): boolean;
   /** Routes a pulled item; a throw fails the router with that error. */
   accept(value: T): void;
   /** Output `k` was returned: drop what is held for it, stop waiting on it. */
@@ -19,7 +25,53 @@ export interface Policy<T> {
 }
 
 type Outcome = { kind: 'end' } | { kind: 'error'; error: unknown } | { kind: 'abort'; reason: unknown };
-type Waiter<T> = { seq: number; resolve(result: IteratorResult<T>): void; reject(reason: unknown): void };
+
+/** An unanswered next() of an output; `seq` orders the asks of all outputs. */
+class Waiter<T> {
+  seq = 0;
+  constructor(
+    readonly resolve: (result: IteratorResult<T>) => void,
+    readonly reject: (reason: unknown) => void,
+  ) {}
+}
+
+/** A FIFO queue with O(1) shift: an array read from a moving head, compacted now and then. */
+export class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  private tail = 0;
+
+  get length(): number {
+    return this.tail - this.head;
+  }
+
+  push(value: T): void {
+    this.items[this.tail++] = value;
+  }
+
+  shift(): T {
+    const items = this.items;
+    const value = items[this.head] as T;
+    items[this.head++] = undefined; // the queue does not keep what it handed out alive
+    if (this.head === this.tail) {
+      this.head = this.tail = 0; // empty: reuse the array from its front
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+      const held = this.tail - this.head;
+      for (let i = 0; i < held; i++) {
+        items[i] = items[this.head + i];
+        items[this.head + i] = undefined;
+      }
+      this.head = 0;
+      this.tail = held;
+    }
+    return value;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = this.tail = 0;
+  }
+}
 
 const IDLE = 0; // no output has asked yet: the source is not opened
 const RUNNING = 1;
@@ -48,6 +100,8 @@ class Router<T> {
   private removeListener: (() => void) | undefined;
   private resource: Resource | undefined;
   private stuck: Resource | undefined;
+  private readonly order: Output<T>[]; // deliver()'s scratch list, kept to spare allocations
+  private readonly isWaiting = (k: number): boolean => this.outputs[k].waiters.length > 0;
 
   constructor(
     private readonly source: AsyncIterable<T>,
@@ -57,12 +111,33 @@ class Router<T> {
     private readonly label: string,
   ) {
     this.outputs = Array.from({ length: n }, (_, k) => new Output(this, k));
+    this.order = this.outputs.slice();
     this.live = n;
   }
 
-  request(output: Output<T>, waiter: Omit<Waiter<T>, 'seq'>): void {
-    output.waiters.push({ ...waiter, seq: this.seq++ });
+  request(output: Output<T>, waiter: Waiter<T>): void {
+    waiter.seq = this.seq++;
+    output.waiters.push(waiter);
     this.service();
+  }
+
+  /**
+   * The fast path of an output's next() with none queued before it: the item, if the policy
+   * already holds one for it, with no waiter and no promise of our own. What `request` then
+   * `deliver` would have answered at once, in the same order.
+   */
+  take(output: Output<T>): IteratorResult<T> | undefined {
+    if (this.state !== RUNNING) return undefined;
+    const value = this.policy.take(output.index);
+    if (value === EMPTY) return undefined;
+    this.service(); // taking may have made room: pull for the outputs still waiting
+    return { value, done: false };
+  }
+
+  private anyWaiting(): boolean {
+    const outputs = this.outputs;
+    for (let k = 0; k < outputs.length; k++) if (outputs[k].waiters.length > 0) return true;
+    return false;
   }
 
   /** Output's return(): answers its pending next() calls with done; the last one stops the router. */
@@ -87,7 +162,7 @@ class Router<T> {
   /** Runs after every change: hands out ready items, settles finished outputs, pulls on demand. */
   service(): void {
     if (this.state === IDLE) {
-      if (!this.outputs.some((o) => o.waiters.length > 0)) return;
+      if (!this.anyWaiting()) return;
       this.start();
     }
     if (this.state === STOPPING) return;
@@ -101,7 +176,7 @@ class Router<T> {
       if (this.closingSource) return;
       for (const o of this.outputs) if (!o.done && o.waiters.length > 0) this.finish(o, this.outcome);
       if (this.live === 0) void this.stop();
-    } else if (!this.pulling && this.policy.wantsPull(this.outputs.map((o) => o.waiters.length > 0))) {
+    } else if (!this.pulling && this.policy.wantsPull(this.anyWaiting(), this.isWaiting)) {
       this.pull();
     }
   }
@@ -126,18 +201,28 @@ class Router<T> {
 
   /** Serves waiting outputs in the order they asked, which is what split's first-asker mode needs. */
   private deliver(): void {
-    for (let served = true; served;) {
-      served = false;
-      const waiting = this.outputs
-        .filter((o) => o.waiters.length > 0)
-        .sort((a, b) => a.waiters[0].seq - b.waiters[0].seq);
-      for (const output of waiting) {
-        const item = this.policy.take(output.index);
-        if (!item) continue;
-        output.waiters.shift()!.resolve({ value: item.value, done: false });
+    const { outputs, order, policy } = this;
+    for (;;) {
+      // The waiting outputs by the age of their oldest ask (an insertion sort: n is small).
+      let count = 0;
+      for (let k = 0; k < outputs.length; k++) {
+        const output = outputs[k];
+        if (output.waiters.length === 0) continue;
+        const seq = output.waiters[0].seq;
+        let i = count++;
+        for (; i > 0 && order[i - 1].waiters[0].seq > seq; i--) order[i] = order[i - 1];
+        order[i] = output;
+      }
+      let served = false;
+      for (let i = 0; i < count; i++) {
+        const output = order[i];
+        const value = policy.take(output.index);
+        if (value === EMPTY) continue;
+        output.waiters.shift()!.resolve({ value, done: false });
         served = true;
         break;
       }
+      if (!served) return;
     }
   }
 
@@ -271,7 +356,16 @@ class Output<T> implements Branch<T> {
       this.undelivered = undefined;
       return pending ? Promise.reject(pending.error) : Promise.resolve(DONE);
     }
-    return new Promise((resolve, reject) => this.router.request(this, { resolve, reject }));
+    if (this.waiters.length === 0) {
+      const ready = this.router.take(this);
+      if (ready) return Promise.resolve(ready);
+    }
+    let waiter!: Waiter<T>;
+    const promise = new Promise<IteratorResult<T>>((resolve, reject) => {
+      waiter = new Waiter(resolve, reject);
+    });
+    this.router.request(this, waiter);
+    return promise;
   }
 
   return(): Promise<IteratorResult<T>> {
