@@ -247,6 +247,71 @@ describe('Channel', () => {
     expect(scope().leaks()).toEqual([]);
   });
 
+  it('keeps first-in, first-out order as its buffer wraps around and grows', async () => {
+    const channel = new Channel<number>(20);
+    const model: number[] = [];
+    let next = 0;
+    for (let round = 0; round < 60; round++) {
+      const puts = (round * 7) % 13;
+      const takes = (round * 5) % 11;
+      for (let i = 0; i < puts; i++) {
+        const accepted = channel.trySend(next);
+        expect(accepted).toBe(model.length < 20);
+        if (accepted) model.push(next);
+        next++;
+      }
+      for (let i = 0; i < takes; i++) {
+        const expected = model.length > 0 ? { value: model.shift(), ok: true } : undefined;
+        expect(channel.tryReceive()).toEqual(expected);
+      }
+      expect(channel.length).toBe(model.length);
+    }
+    // Waiting senders refill the buffer in order as receivers take from it.
+    while (channel.length < 20) {
+      model.push(next);
+      channel.trySend(next++);
+    }
+    const senders = [1000, 1001, 1002].map((value) => channel.send(value));
+    const received: number[] = [];
+    for (let i = 0; i < 23; i++) received.push((await channel.receive()).value!);
+    await Promise.all(senders);
+    expect(received).toEqual([...model, 1000, 1001, 1002]);
+  });
+
+  it('tells callers of completions in the order they were committed, across its turns of the event loop', async () => {
+    const channel = new Channel<number>(1000);
+    const log: string[] = [];
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < 1000; i++) all.push(channel.send(i).then(() => log.push(`s${i}`)));
+    const iterator = channel[Symbol.asyncIterator]();
+    for (let i = 0; i < 500; i++) all.push(channel.receive().then(({ value }) => log.push(`r${value}`)));
+    for (let i = 500; i < 1000; i++) all.push(iterator.next().then(({ value }) => log.push(`r${value}`)));
+    await Promise.all(all);
+    expect(log).toEqual([
+      ...Array.from({ length: 1000 }, (_, i) => `s${i}`),
+      ...Array.from({ length: 1000 }, (_, i) => `r${i}`),
+    ]);
+  });
+
+  it('answers concurrent next() calls in order when values, waiting senders and close meet', async () => {
+    const channel = new Channel<number>(1);
+    channel.trySend(1);
+    const sends = [channel.send(2), channel.send(3)];
+    const iterator = channel[Symbol.asyncIterator]();
+    const results = [iterator.next(), iterator.next(), iterator.next(), iterator.next(), iterator.next()];
+    await Promise.all(sends);
+    const late = channel.send(4);
+    channel.close();
+    await expect(late).resolves.toBeUndefined();
+    await expect(Promise.all(results)).resolves.toEqual([
+      { done: false, value: 1 },
+      { done: false, value: 2 },
+      { done: false, value: 3 },
+      { done: false, value: 4 },
+      { done: true, value: undefined },
+    ]);
+  });
+
   it('yields to the event loop during a long ping-pong, so a timer set before it fires', async () => {
     const ping = new Channel<number>();
     const pong = new Channel<number>();

@@ -3,6 +3,8 @@
  * error (sync throw and rejection), break, abort with the same reason object and no listener
  * left, an already-aborted signal, a stuck source, and return() while a next() is pending.
  */
+import { map } from '../lib/map.js';
+import { parallelMap } from '../lib/parallel-map.js';
 import { pipe } from '../lib/pipe.js';
 import type { CallbackContext, Stage } from '../lib/types.js';
 import type { LeakScope } from '../lib/testing/index.js';
@@ -54,6 +56,40 @@ export function describeContract(name: string, subject: StageUnderTest, scope: (
         expect(source.log.returned || source.log.finalized).toBe(true);
       });
     }
+
+    if (subject.hasCallback) {
+      it('ends with a callback error even while a sluice stage upstream waits on a stuck source', async () => {
+        const error = new Error('callback failed');
+        const source = stuckAfter([1, 2]);
+        const stage = subject.build((value) => (value === 2 ? Promise.reject(error) : value));
+        await expect(
+          drainAll(
+            pipe(
+              source,
+              parallelMap((n: number) => n, { concurrency: 2 }),
+              stage,
+            ),
+          ),
+        ).rejects.toBe(error);
+        source.release();
+      });
+    }
+
+    it('ends a callback error with the first error when the source return() fails too', async () => {
+      const error = new Error('first');
+      const source = withFailingReturn(input, new Error('return failed'));
+      const stage = subject.hasCallback
+        ? subject.build((value) => (value === 2 ? Promise.reject(error) : value))
+        : subject.build(identity);
+      const run = drainAll(
+        pipe(
+          source,
+          map((n: number) => (subject.hasCallback || n < 2 ? n : Promise.reject(error))),
+          stage,
+        ),
+      );
+      await expect(run).rejects.toBe(error);
+    });
 
     it('returns the source and runs its finally when the consumer breaks early', async () => {
       const source = spySource(input);
@@ -139,4 +175,42 @@ export function describeContract(name: string, subject: StageUnderTest, scope: (
 
 async function drainAll(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);
+}
+
+/** Yields `values`, then its next() never settles until `release()`. */
+function stuckAfter(values: number[]): AsyncIterable<number> & { release(): void } {
+  const stuck = stuckSource<number>();
+  const iterable = {
+    release: stuck.release,
+    [Symbol.asyncIterator]() {
+      const rest = stuck[Symbol.asyncIterator]();
+      let index = 0;
+      return {
+        next: () =>
+          index < values.length
+            ? Promise.resolve({ done: false as const, value: values[index++] })
+            : rest.next(),
+        return: () => rest.return!(),
+      };
+    },
+  };
+  return iterable;
+}
+
+/** A source whose return() rejects: cleanup noise that must never mask the error that ended the run. */
+function withFailingReturn(values: number[], error: Error): AsyncIterable<number> {
+  return {
+    [Symbol.asyncIterator]() {
+      let index = 0;
+      return {
+        next: () =>
+          Promise.resolve(
+            index < values.length
+              ? { done: false as const, value: values[index++] }
+              : { done: true as const, value: undefined },
+          ),
+        return: () => Promise.reject(error),
+      };
+    },
+  };
 }

@@ -249,3 +249,41 @@ describe('pipe', () => {
     source.release();
   });
 });
+
+describe('pipe, when a callback ends the pipeline itself', () => {
+  it('never pulls a source again after a callback aborted the pipeline synchronously', async () => {
+    const controller = new AbortController();
+    const reason = new Error('from inside');
+    const calls: string[] = [];
+    const source: AsyncIterable<number> = {
+      [Symbol.asyncIterator]() {
+        let i = 0;
+        let returned = false;
+        return {
+          next: async () => {
+            calls.push(`next ${i}${returned ? ' after return' : ''}`);
+            return { done: false, value: i++ };
+          },
+          return: async () => {
+            returned = true;
+            calls.push('return');
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    const stage = tap((n: number) => {
+      if (n === 1) controller.abort(reason);
+    });
+    const iterator = pipe(source, stage, { signal: controller.signal })[Symbol.asyncIterator]();
+    const results = await Promise.allSettled([
+      iterator.next(),
+      iterator.next(),
+      iterator.next(),
+      iterator.next(),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: { done: false, value: 0 } });
+    expect(results.slice(1).every((r) => r.status === 'rejected' && r.reason === reason)).toBe(true);
+    expect(calls.some((call) => call.includes('after return'))).toBe(false);
+  });
+});

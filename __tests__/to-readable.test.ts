@@ -107,3 +107,16 @@ describe('toReadable', () => {
     );
   });
 });
+
+describe('toReadable, when aborted while nobody reads', () => {
+  it('destroys an idle stream with the same reason and leaves no listener', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const stream = toReadable(spySource([1, 2, 3]), { signal: controller.signal });
+    const closed = new Promise<unknown>((resolve) => stream.once('error', resolve));
+    controller.abort(reason);
+    await expect(closed).resolves.toBe(reason);
+    expect(stream.destroyed).toBe(true);
+    expect(abortListeners(controller.signal)).toBe(0);
+  });
+});

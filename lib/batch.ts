@@ -1,4 +1,5 @@
 import { onAbort } from './internal/abort.js';
+import { returnQuietly } from './internal/return-quietly.js';
 import { implStage } from './internal/define-stage.js';
 import { release, track, type Resource } from './internal/registry.js';
 import { assertCount, assertDuration, assertOptions } from './internal/validate.js';
@@ -110,6 +111,6 @@ async function* run<T>(
     clearTimer();
     removeListener();
     // The input keeps the protocol: its return() does not wait for a pull still pending on it.
-    if (!ended) await iterator.return?.();
+    if (!ended) await returnQuietly(iterator);
   }
 }

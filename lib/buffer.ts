@@ -1,4 +1,5 @@
 import { onAbort } from './internal/abort.js';
+import { returnQuietly } from './internal/return-quietly.js';
 import { implStage } from './internal/define-stage.js';
 import { release, track } from './internal/registry.js';
 import { assertCount } from './internal/validate.js';
@@ -78,6 +79,6 @@ async function* run<T>(source: AsyncIterable<T>, signal: AbortSignal, capacity: 
     removeListener();
     release(pump);
     // The input keeps the protocol: its return() does not wait for a pull still pending on it.
-    if (!ended) await iterator.return?.();
+    if (!ended) await returnQuietly(iterator);
   }
 }

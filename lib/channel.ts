@@ -1,8 +1,23 @@
 import { ChannelClosedError } from './errors.js';
+import { onAbort } from './internal/abort.js';
 import { channelIterator } from './internal/channel-iterator.js';
-import { OPERATION, wait, type Claim, type Operation } from './internal/hand-over.js';
+import {
+  CLOSED,
+  completed,
+  completedVoid,
+  completesNow,
+  EMPTY,
+  handOver,
+  later,
+  OPERATION,
+  WaiterQueue,
+  type Claim,
+  type Operation,
+  type Receiver,
+  type Waiter,
+} from './internal/hand-over.js';
 import { COOPERATIVE } from './internal/cooperative.js';
-import { assertCount } from './internal/validate.js';
+import { assertCount, assertOptions, assertSignal } from './internal/validate.js';
 import type { SignalOptions } from './types.js';
 
 /** What `receive` resolves: a value, or `ok: false` once the channel is closed and drained. */
@@ -19,17 +34,6 @@ export interface SendCase<T> {
   readonly kind: 'send';
   readonly value: T;
   readonly [OPERATION]: Operation<{ value: undefined; ok: true }>;
-}
-
-interface Waiter {
-  readonly claim: Claim;
-}
-interface Receiver<T> extends Waiter {
-  settle(outcome: Received<T>): void;
-}
-interface Sender<T> extends Waiter {
-  readonly value: T;
-  settle(outcome: { value: undefined; ok: true } | ChannelClosedError): void;
 }
 
 const SENT = Object.freeze({ value: undefined, ok: true as const });
@@ -55,9 +59,12 @@ export class Channel<T> implements AsyncIterable<T> {
   /** @internal Pipelines may wait for this source: its iterator settles at once on abort. */
   readonly [COOPERATIVE] = true;
   readonly #capacity: number;
-  readonly #buffer: T[] = [];
-  readonly #senders = new Set<Sender<T>>();
-  readonly #receivers = new Set<Receiver<T>>();
+  // The buffer: a ring whose length is a power of two, grown up to the capacity as needed.
+  #ring: (T | undefined)[] = [];
+  #head = 0;
+  #count = 0;
+  readonly #senders = new WaiterQueue<Sender<T>>();
+  readonly #receivers = new WaiterQueue<Receiver<T>>();
   #closed = false;
 
   /** @param capacity values the buffer holds; 0 makes every send a rendezvous. @default 0 */
@@ -71,7 +78,7 @@ export class Channel<T> implements AsyncIterable<T> {
   }
   /** Values in the buffer (Go's `len(ch)`); waiting senders are not counted. */
   get length(): number {
-    return this.#buffer.length;
+    return this.#count;
   }
   get closed(): boolean {
     return this.#closed;
@@ -83,52 +90,96 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   trySend(value: T): boolean {
     if (this.#closed) throw new ChannelClosedError('Cannot send on a closed channel');
-    const receiver = take(this.#receivers);
-    if (receiver) receiver.settle({ value, ok: true });
-    else if (this.#buffer.length < this.#capacity) this.#buffer.push(value);
+    const receiver = this.#receivers.take();
+    if (receiver) receiver.deliver(value);
+    else if (this.#count < this.#capacity) this.#push(value);
     else return false;
     return true;
   }
 
   /** Takes a value if one is ready, `{ ok: false }` if closed and drained, else `undefined` at once. */
   tryReceive(): Received<T> | undefined {
-    const sender = take(this.#senders);
-    if (this.#buffer.length > 0) {
-      const value = this.#buffer.shift() as T;
-      if (sender) this.#buffer.push(sender.value);
-      sender?.settle(SENT);
-      return { value, ok: true };
-    }
-    if (sender) {
-      sender.settle(SENT);
-      return { value: sender.value, ok: true };
-    }
-    return this.#closed ? { value: undefined, ok: false } : undefined;
+    const now = this.#receiveNow();
+    if (now === EMPTY) return undefined;
+    return now === CLOSED ? { value: undefined, ok: false } : { value: now, ok: true };
   }
 
   /**
    * Resolves once `value` is received or buffered. Rejects with `ChannelClosedError` if the channel
    * is or gets closed first; on abort, with `signal.reason`, and nothing is sent.
    */
-  send(value: T, options: SignalOptions = {}): Promise<void> {
-    return wait(this.sending(value)[OPERATION], options).then(() => undefined);
+  send(value: T, options?: SignalOptions): Promise<void> {
+    const signal = signalOf(options);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closed) return Promise.reject(new ChannelClosedError('Cannot send on a closed channel'));
+    const receiver = this.#receivers.take();
+    if (receiver) {
+      receiver.deliver(value);
+      return completedVoid();
+    }
+    if (this.#count < this.#capacity) {
+      this.#push(value);
+      return completedVoid();
+    }
+    let waiter!: SendWaiter<T>;
+    const promise = new Promise<void>((resolve, reject) => {
+      waiter = new SendWaiter(value, resolve, reject);
+    });
+    const senders = this.#senders;
+    senders.push(waiter);
+    if (signal) {
+      waiter.removeListener = onAbort(
+        signal,
+        () => {
+          waiter.claimed = true;
+          senders.remove(waiter);
+          waiter.reject(signal.reason);
+        },
+        'channel wait',
+      );
+    }
+    return promise;
   }
 
   /**
    * Resolves the next value, or `{ value: undefined, ok: false }` once closed and drained. Abort
    * rejects with `signal.reason` and takes nothing.
    */
-  receive(options: SignalOptions = {}): Promise<Received<T>> {
-    return wait(this.receiving()[OPERATION], options);
+  receive(options?: SignalOptions): Promise<Received<T>> {
+    const signal = signalOf(options);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const now = this.#receiveNow();
+    if (now !== EMPTY)
+      return completed<Received<T>>(
+        now === CLOSED ? { value: undefined, ok: false } : { value: now, ok: true },
+      );
+    let waiter!: ReceiveWaiter<T>;
+    const promise = new Promise<Received<T>>((resolve, reject) => {
+      waiter = new ReceiveWaiter(resolve, reject);
+    });
+    const receivers = this.#receivers;
+    receivers.push(waiter);
+    if (signal) {
+      waiter.removeListener = onAbort(
+        signal,
+        () => {
+          waiter.claimed = true;
+          receivers.remove(waiter);
+          waiter.reject(signal.reason);
+        },
+        'channel wait',
+      );
+    }
+    return promise;
   }
 
   /** Closes the channel. Throws `ChannelClosedError` if it is already closed. */
   close(): void {
     if (this.#closed) throw new ChannelClosedError('The channel is already closed');
     this.#closed = true;
-    for (const receiver of takeAll(this.#receivers)) receiver.settle({ value: undefined, ok: false });
+    for (const receiver of takeAll(this.#receivers)) receiver.finish();
     for (const sender of takeAll(this.#senders))
-      sender.settle(new ChannelClosedError('The channel was closed while a send waited'));
+      sender.fail(new ChannelClosedError('The channel was closed while a send waited'));
   }
 
   /** A `select` case receiving from this channel. */
@@ -136,9 +187,13 @@ export class Channel<T> implements AsyncIterable<T> {
     return {
       kind: 'receive',
       [OPERATION]: {
-        ready: () => this.#buffer.length > 0 || this.#senders.size > 0 || this.#closed,
+        ready: () => this.#count > 0 || this.#senders.size > 0 || this.#closed,
         poll: () => this.tryReceive(),
-        wait: (claim, settle) => enlist(this.#receivers, { claim, settle }),
+        wait: (claim, settle) => {
+          const waiter = new CaseReceiver<T>(claim, settle);
+          this.#receivers.push(waiter);
+          return () => this.#receivers.remove(waiter);
+        },
       },
     };
   }
@@ -149,9 +204,13 @@ export class Channel<T> implements AsyncIterable<T> {
       kind: 'send',
       value,
       [OPERATION]: {
-        ready: () => this.#closed || this.#receivers.size > 0 || this.#buffer.length < this.#capacity,
+        ready: () => this.#closed || this.#receivers.size > 0 || this.#count < this.#capacity,
         poll: () => (this.trySend(value) ? SENT : undefined),
-        wait: (claim, settle) => enlist(this.#senders, { claim, value, settle }),
+        wait: (claim, settle) => {
+          const waiter = new CaseSender<T>(claim, value, settle);
+          this.#senders.push(waiter);
+          return () => this.#senders.remove(waiter);
+        },
       },
     };
   }
@@ -162,29 +221,162 @@ export class Channel<T> implements AsyncIterable<T> {
    * stay for other receivers. A `signal` (as `pipe` passes) rejects pending `next()` with its reason.
    */
   [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterableIterator<T> {
-    return channelIterator(this.receiving()[OPERATION], signal);
+    return channelIterator<T>(
+      {
+        receiveNow: () => this.#receiveNow(),
+        enlist: (waiter) => this.#receivers.push(waiter),
+        withdraw: (waiter) => this.#receivers.remove(waiter),
+      },
+      signal,
+    );
   }
-}
 
-function enlist<W>(waiters: Set<W>, waiter: W): () => void {
-  waiters.add(waiter);
-  return () => waiters.delete(waiter);
-}
-
-/** The first waiter not yet claimed by another case of its `select`, claimed and removed. */
-function take<W extends Waiter>(waiters: Set<W>): W | undefined {
-  for (const waiter of waiters) {
-    waiters.delete(waiter);
-    if (!waiter.claim.claimed) {
-      waiter.claim.claimed = true;
-      return waiter;
+  /** Takes a value from the buffer or a waiting sender (refilling the buffer from it). */
+  #receiveNow(): T | typeof EMPTY | typeof CLOSED {
+    const sender = this.#senders.take();
+    if (this.#count > 0) {
+      const value = this.#shift();
+      if (sender) {
+        this.#push(sender.value);
+        sender.taken();
+      }
+      return value;
     }
+    if (sender) {
+      sender.taken();
+      return sender.value;
+    }
+    return this.#closed ? CLOSED : EMPTY;
   }
-  return undefined;
+
+  #push(value: T): void {
+    let ring = this.#ring;
+    if (this.#count === ring.length) ring = this.#grow();
+    ring[(this.#head + this.#count) & (ring.length - 1)] = value;
+    this.#count++;
+  }
+
+  #shift(): T {
+    const ring = this.#ring;
+    const head = this.#head;
+    const value = ring[head] as T;
+    ring[head] = undefined;
+    this.#head = (head + 1) & (ring.length - 1);
+    this.#count--;
+    return value;
+  }
+
+  #grow(): (T | undefined)[] {
+    const old = this.#ring;
+    const ring = new Array<T | undefined>(Math.max(8, old.length * 2)).fill(undefined);
+    for (let i = 0; i < this.#count; i++) ring[i] = old[(this.#head + i) & (old.length - 1)];
+    this.#ring = ring;
+    this.#head = 0;
+    return ring;
+  }
 }
 
-function takeAll<W extends Waiter>(waiters: Set<W>): W[] {
+function signalOf(options: SignalOptions | undefined): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  assertOptions('options', options);
+  const { signal } = options;
+  assertSignal('signal', signal);
+  return signal;
+}
+
+interface Sender<T> extends Waiter {
+  readonly value: T;
+  taken(): void;
+  fail(error: ChannelClosedError): void;
+}
+
+/** The waiter of a `send` that could not complete at once; it is its own claim. */
+class SendWaiter<T> implements Sender<T>, Claim {
+  claimed = false;
+  readonly claim: Claim = this;
+  prev: Waiter | undefined = undefined;
+  next: Waiter | undefined = undefined;
+  queued = false;
+  removeListener: (() => void) | undefined = undefined;
+  constructor(
+    readonly value: T,
+    readonly resolve: () => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+  taken(): void {
+    this.removeListener?.();
+    if (completesNow()) this.resolve();
+    else later(this.resolve);
+  }
+  fail(error: ChannelClosedError): void {
+    this.removeListener?.();
+    handOver(() => this.reject(error));
+  }
+}
+
+/** The waiter of a `receive` that could not complete at once; it is its own claim. */
+class ReceiveWaiter<T> implements Receiver<T>, Claim {
+  claimed = false;
+  readonly claim: Claim = this;
+  prev: Waiter | undefined = undefined;
+  next: Waiter | undefined = undefined;
+  queued = false;
+  removeListener: (() => void) | undefined = undefined;
+  constructor(
+    readonly resolve: (outcome: Received<T>) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+  deliver(value: T): void {
+    this.#settle({ value, ok: true });
+  }
+  finish(): void {
+    this.#settle({ value: undefined, ok: false });
+  }
+  #settle(outcome: Received<T>): void {
+    this.removeListener?.();
+    if (completesNow()) this.resolve(outcome);
+    else later(() => this.resolve(outcome));
+  }
+}
+
+/** A receive case of a `select`, sharing the select's claim. */
+class CaseReceiver<T> implements Receiver<T> {
+  prev: Waiter | undefined = undefined;
+  next: Waiter | undefined = undefined;
+  queued = false;
+  constructor(
+    readonly claim: Claim,
+    readonly settle: (outcome: Received<T> | Error) => void,
+  ) {}
+  deliver(value: T): void {
+    this.settle({ value, ok: true });
+  }
+  finish(): void {
+    this.settle({ value: undefined, ok: false });
+  }
+}
+
+/** A send case of a `select`, sharing the select's claim. */
+class CaseSender<T> implements Sender<T> {
+  prev: Waiter | undefined = undefined;
+  next: Waiter | undefined = undefined;
+  queued = false;
+  constructor(
+    readonly claim: Claim,
+    readonly value: T,
+    readonly settle: (outcome: typeof SENT | Error) => void,
+  ) {}
+  taken(): void {
+    this.settle(SENT);
+  }
+  fail(error: ChannelClosedError): void {
+    this.settle(error);
+  }
+}
+
+/** Claims every waiter first, then returns them in order, so settling one cannot disturb the rest. */
+function takeAll<W extends Waiter>(waiters: WaiterQueue<W>): W[] {
   const taken: W[] = [];
-  for (let waiter = take(waiters); waiter; waiter = take(waiters)) taken.push(waiter);
+  for (let waiter = waiters.take(); waiter; waiter = waiters.take()) taken.push(waiter);
   return taken;
 }

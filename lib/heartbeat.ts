@@ -1,4 +1,5 @@
 import { implStage } from './internal/define-stage.js';
+import { returnQuietly } from './internal/return-quietly.js';
 import { release, track } from './internal/registry.js';
 import { assertDuration } from './internal/validate.js';
 import type { Stage } from './types.js';
@@ -66,7 +67,7 @@ async function* beating<T>(source: AsyncIterable<T>, interval: number): AsyncGen
       yield { type: 'value', value: result.value };
     }
   } finally {
-    await iterator.return?.();
+    await returnQuietly(iterator);
   }
 }
 

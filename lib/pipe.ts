@@ -27,42 +27,60 @@ export class Pipeline<T> implements AsyncIterable<T> {
   }
 }
 
-/** Builds one run of a pipeline: its stages, fused where they can be, behind one contract-keeping edge. */
+/** Consecutive fused ops, and the stage that reads them (none for the last group). */
+interface Group {
+  ops: Op[];
+  stage?: { fn: Stage<any, any>; position: number };
+}
+
+/**
+ * Builds one run of a pipeline: runs of fusable stages become the ops of one `Segment`, and every
+ * other stage sits between two segments. Each segment owns the signal of the stage that feeds it
+ * (and of its own callbacks) and aborts it when it ends, however it ends, while it listens to the
+ * signal of the stage that reads it: so the end of any segment reaches every stage upstream at once,
+ * and cleanup never waits on a stage nobody told to stop.
+ */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Segment<T> {
-  const controller = new AbortController();
-  const internal = controller.signal;
+  const groups = groupStages(pipeline.stages);
+  const controllers = groups.map(() => new AbortController());
+  const last = groups.length - 1;
+  const userSignals =
+    signal && !pipeline.signals.includes(signal) ? [...pipeline.signals, signal] : pipeline.signals;
   let upstream: AsyncIterable<unknown> = pipeline.source;
   let cooperative = isCooperative(upstream);
-  let ops: Op[] = [];
-  pipeline.stages.forEach((stage, position) => {
-    const spec = stageSpec(stage);
-    if (spec && 'ops' in spec) {
-      ops = ops.concat(spec.ops);
-      return;
-    }
-    const input = new Segment(upstream, {
-      ops,
-      signal: internal,
-      stopSignals: [internal],
+  for (let i = 0; ; i++) {
+    const segment = new Segment<unknown>(upstream, {
+      ops: groups[i].ops,
+      signal: controllers[i].signal,
+      stopSignals: i === last ? userSignals : [controllers[i + 1].signal],
+      owned: controllers[i],
       cooperative,
-      label: 'pipe segment',
+      label: i === last ? 'pipe' : 'pipe segment',
     });
-    ops = [];
+    if (i === last) return segment as Segment<T>;
+    const { fn, position } = groups[i].stage!;
+    const spec = stageSpec(fn);
+    const stageSignal = controllers[i + 1].signal;
     cooperative = spec !== undefined;
-    upstream = spec
-      ? spec.impl(input, { signal: internal })
-      : callForeignStage(stage, input, internal, position);
+    upstream =
+      spec && 'impl' in spec
+        ? spec.impl(segment, { signal: stageSignal })
+        : callForeignStage(fn, segment, stageSignal, position);
+  }
+}
+
+function groupStages(stages: readonly Stage<any, any>[]): Group[] {
+  const groups: Group[] = [{ ops: [] }];
+  stages.forEach((fn, position) => {
+    const spec = stageSpec(fn);
+    const current = groups[groups.length - 1];
+    if (spec && 'ops' in spec) current.ops.push(...spec.ops);
+    else {
+      current.stage = { fn, position };
+      groups.push({ ops: [] });
+    }
   });
-  const stopSignals =
-    signal && !pipeline.signals.includes(signal) ? [...pipeline.signals, signal] : pipeline.signals;
-  return new Segment<T>(upstream, {
-    ops,
-    signal: internal,
-    stopSignals,
-    owned: controller,
-    cooperative,
-    label: 'pipe',
-  });
+  return groups;
 }
 
 function callForeignStage(

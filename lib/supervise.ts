@@ -1,4 +1,5 @@
 import { after } from './after.js';
+import { returnQuietly } from './internal/return-quietly.js';
 import { TimeoutError } from './errors.js';
 import { implStage } from './internal/define-stage.js';
 import { ignoreRejection } from './internal/deferred.js';
@@ -104,7 +105,7 @@ async function* supervised<I, O>(
       } finally {
         // A stalled stage may be stuck for good: its signal aborts now, and it is let go.
         if (stalled) ignoreRejection(child.return!());
-        else await child.return!();
+        else await returnQuietly(child);
       }
       if (signal.aborted) throw signal.reason;
       if (shared.failed) throw shared.failed.error;

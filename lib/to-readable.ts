@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { assertCount, assertOptions, assertSignal } from './internal/validate.js';
+import { onAbort } from './internal/abort.js';
 import { pipe } from './pipe.js';
 import type { SignalOptions, Source } from './types.js';
 
@@ -29,7 +30,9 @@ export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}
   const input = pipe(source, { signal });
   let iterator: AsyncIterator<T> | undefined;
   let reading = false;
-  return new Readable({
+  // One listener, so an idle or backpressured stream is destroyed on abort too, not only a read.
+  let removeListener: (() => void) | undefined;
+  const stream = new Readable({
     objectMode: true,
     highWaterMark,
     read() {
@@ -51,6 +54,7 @@ export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}
       );
     },
     destroy(error, callback) {
+      removeListener?.();
       const opened = iterator;
       iterator = undefined;
       if (!opened) return callback(error);
@@ -61,4 +65,7 @@ export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}
       );
     },
   });
+  if (signal?.aborted) stream.destroy(signal.reason);
+  else if (signal) removeListener = onAbort(signal, () => stream.destroy(signal.reason), 'toReadable');
+  return stream;
 }

@@ -1,7 +1,4 @@
-import { onAbort } from './abort.js';
 import { release, track } from './registry.js';
-import { assertOptions, assertSignal } from './validate.js';
-import type { SignalOptions } from '../types.js';
 
 /**
  * Shared by every waiter one `send`, `receive` or `select` enlists: the first channel to fire sets
@@ -31,63 +28,129 @@ const yieldToLoop = (fn: () => void): void => {
   if (realSetImmediate) realSetImmediate(fn);
   else setTimeout(fn, 0);
 };
-let completed = 0;
+let untilYield = YIELD_EVERY;
 let batch: (() => void)[] | undefined;
 
-/**
- * Tells a caller its channel operation completed. Promise resolutions chain as microtasks, so a
- * ping-pong between two tasks would never let timers or I/O run (js-csp #110): every
- * YIELD_EVERY-th completion waits a turn of the event loop, and the ones after it join the same
- * batch so callers still learn of completions in the order they were committed.
- */
-export function handOver(notify: () => void): void {
-  if (batch) {
-    batch.push(notify);
-    return;
-  }
-  if (++completed % YIELD_EVERY !== 0) return notify();
-  const queued = (batch = [notify]);
-  const timer = track('timer', 'channel yield to the event loop');
-  yieldToLoop(() => {
-    batch = undefined;
-    release(timer);
-    for (const fn of queued) fn();
-  });
+function flush(queued: (() => void)[], timer: ReturnType<typeof track>): void {
+  batch = undefined;
+  release(timer);
+  for (const fn of queued) fn();
 }
 
-/** Runs one channel operation to completion: at once if ready, else waiting under `signal`. */
-export function wait<R>(op: Operation<R>, options: SignalOptions): Promise<R> {
-  assertOptions('options', options);
-  const { signal } = options;
-  assertSignal('signal', signal);
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  let now: R | undefined;
-  try {
-    now = op.poll();
-  } catch (error) {
-    return Promise.reject(error);
+/**
+ * Counts one completed channel operation and tells whether its caller may learn of it at once.
+ * Promise resolutions chain as microtasks, so a ping-pong between two tasks would never let timers
+ * or I/O run (js-csp #110): every YIELD_EVERY-th completion waits a turn of the event loop, and the
+ * ones after it join the same batch so callers still learn of completions in the order they were
+ * committed. When this returns false, the caller must pass its notification to `later`.
+ */
+export function completesNow(): boolean {
+  if (batch !== undefined) return false;
+  if (--untilYield !== 0) return true;
+  untilYield = YIELD_EVERY;
+  const queued: (() => void)[] = [];
+  batch = queued;
+  const timer = track('timer', 'channel yield to the event loop');
+  yieldToLoop(() => flush(queued, timer));
+  return false;
+}
+
+/** Queues a notification after `completesNow()` returned false. */
+export function later(notify: () => void): void {
+  (batch as (() => void)[]).push(notify);
+}
+
+/** Tells a caller its channel operation completed: at once, or in the pending batch (see `completesNow`). */
+export function handOver(notify: () => void): void {
+  if (completesNow()) notify();
+  else later(notify);
+}
+
+/** A promise of `outcome` for an operation that completed on the call. */
+export function completed<R>(outcome: R): Promise<R> {
+  if (completesNow()) return Promise.resolve(outcome);
+  return new Promise((resolve) => later(() => resolve(outcome)));
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** `completed(undefined)`, sharing one settled promise while no batch is pending. */
+export function completedVoid(): Promise<void> {
+  if (completesNow()) return RESOLVED;
+  return new Promise((resolve) => later(resolve));
+}
+
+/**
+ * A waiter in a channel's queue of senders or receivers. Waiters are linked into the queue
+ * themselves, so enlisting, withdrawing and serving one allocates nothing.
+ */
+export interface Waiter {
+  readonly claim: Claim;
+  /** Links, owned by the `WaiterQueue` the waiter is in. */
+  prev: Waiter | undefined;
+  next: Waiter | undefined;
+  queued: boolean;
+}
+
+/** First-in, first-out waiters; withdrawing one is O(1) and harmless once it has left. */
+export class WaiterQueue<W extends Waiter> {
+  #head: W | undefined = undefined;
+  #tail: W | undefined = undefined;
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
   }
-  if (now !== undefined) {
-    const outcome = now;
-    return new Promise((resolve) => handOver(() => resolve(outcome)));
+
+  push(waiter: W): void {
+    waiter.queued = true;
+    waiter.next = undefined;
+    waiter.prev = this.#tail;
+    if (this.#tail) this.#tail.next = waiter;
+    else this.#head = waiter;
+    this.#tail = waiter;
+    this.#size++;
   }
-  return new Promise<R>((resolve, reject) => {
-    const claim: Claim = { claimed: false };
-    let removeListener: (() => void) | undefined;
-    const withdraw = op.wait(claim, (outcome) => {
-      removeListener?.();
-      handOver(() => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
-    });
-    if (signal) {
-      removeListener = onAbort(
-        signal,
-        () => {
-          claim.claimed = true;
-          withdraw();
-          reject(signal.reason);
-        },
-        'channel wait',
-      );
+
+  remove(waiter: W): void {
+    if (!waiter.queued) return;
+    waiter.queued = false;
+    const { prev, next } = waiter;
+    if (prev) prev.next = next;
+    else this.#head = next as W | undefined;
+    if (next) next.prev = prev;
+    else this.#tail = prev as W | undefined;
+    waiter.prev = waiter.next = undefined;
+    this.#size--;
+  }
+
+  /** The first waiter not yet claimed by another case of its `select`, claimed and removed. */
+  take(): W | undefined {
+    for (let waiter = this.#head; waiter; waiter = this.#head) {
+      this.remove(waiter);
+      if (!waiter.claim.claimed) {
+        waiter.claim.claimed = true;
+        return waiter;
+      }
     }
-  });
+    return undefined;
+  }
+}
+
+/** A receiving waiter: a channel calls `deliver` with the value it takes, or `finish` on close. */
+export interface Receiver<T> extends Waiter {
+  deliver(value: T): void;
+  finish(): void;
+}
+
+/** What a channel's receive gives when no value is ready now. */
+export const EMPTY: unique symbol = Symbol('sluice.empty');
+/** What a channel's receive gives once it is closed and drained. */
+export const CLOSED: unique symbol = Symbol('sluice.closed');
+
+/** What a channel offers its iterator: take a value now, or enlist and withdraw waiters. */
+export interface ReceivePort<T> {
+  receiveNow(): T | typeof EMPTY | typeof CLOSED;
+  enlist(waiter: Receiver<T>): void;
+  withdraw(waiter: Receiver<T>): void;
 }

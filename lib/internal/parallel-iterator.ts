@@ -1,4 +1,5 @@
 import { consumerStopped, onAbort } from './abort.js';
+import { returnQuietly } from './return-quietly.js';
 import { TRY_NEXT, type TryNext } from './cooperative.js';
 
 /** Starts one call for `value` with the calls' shared signal; it settles when the call has. */
@@ -187,7 +188,7 @@ export class ParallelIterator<I, O> implements AsyncIterator<O>, TryNext<O> {
       this.inOrder.length = 0;
       if (!this.sourceDone) {
         this.sourceDone = true;
-        await this.source.return?.();
+        await returnQuietly(this.source);
       }
     })();
     return this.closing;

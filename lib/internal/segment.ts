@@ -237,6 +237,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
         void this.close({ kind: 'error', error });
         return;
       }
+      // The callback may have ended the pipeline itself (an abort, a return()): stop here.
+      if (this.phase !== IDLE) return ignoreRejection(out);
       if (isThenable(out)) return this.suspend(out, value, i);
       if (op.kind === MAP) value = out;
       else if (op.kind === FILTER && !out) return this.skip();

@@ -1,3 +1,5 @@
+import { returnQuietly } from './return-quietly.js';
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
@@ -69,6 +71,6 @@ export class SharedSource<T> {
   /** Returns the real source, once no child will read it again. */
   async close(): Promise<void> {
     this.current = undefined;
-    await this.iterator.return?.();
+    await returnQuietly(this.iterator);
   }
 }
