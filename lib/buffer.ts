@@ -1,5 +1,5 @@
 import { onAbort } from './internal/abort.js';
-import { returnQuietly } from './internal/return-quietly.js';
+import { returnQuietly } from './internal/iterators.js';
 import { implStage } from './internal/define-stage.js';
 import { release, track } from './internal/registry.js';
 import { assertCount } from './internal/validate.js';

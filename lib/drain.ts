@@ -1,5 +1,6 @@
 import { assertOptions } from './internal/validate.js';
 import { openPipeline, pipe } from './pipe.js';
+import { ignoreValue } from './internal/deferred.js';
 import type { SignalOptions, Source } from './types.js';
 
 /**
@@ -10,7 +11,5 @@ import type { SignalOptions, Source } from './types.js';
  */
 export async function drain(source: Source<unknown>, options: SignalOptions = {}): Promise<void> {
   assertOptions('options', options);
-  await openPipeline(pipe(source, options)).consume(ignore);
+  await openPipeline(pipe(source, options)).consume(ignoreValue);
 }
-
-function ignore(): void {}

@@ -1,5 +1,6 @@
 import { assertFunction, assertOptions } from './internal/validate.js';
 import { openPipeline, pipe } from './pipe.js';
+import { ignoreValue } from './internal/deferred.js';
 import { tap } from './tap.js';
 import type { Callback, SignalOptions, Source } from './types.js';
 
@@ -18,7 +19,5 @@ export async function forEach<T>(
 ): Promise<void> {
   assertFunction('fn', fn);
   assertOptions('options', options);
-  await openPipeline(pipe(source, tap(fn), options)).consume(ignore);
+  await openPipeline(pipe(source, tap(fn), options)).consume(ignoreValue);
 }
-
-function ignore(): void {}

@@ -1,5 +1,5 @@
 import { implStage } from './internal/define-stage.js';
-import { returnQuietly } from './internal/return-quietly.js';
+import { returnQuietly } from './internal/iterators.js';
 import { release, track } from './internal/registry.js';
 import { assertDuration } from './internal/validate.js';
 import type { Stage } from './types.js';

@@ -1,5 +1,5 @@
 import { after } from './after.js';
-import { returnQuietly } from './internal/return-quietly.js';
+import { returnQuietly } from './internal/iterators.js';
 import { TimeoutError } from './errors.js';
 import { implStage } from './internal/define-stage.js';
 import { ignoreRejection } from './internal/deferred.js';

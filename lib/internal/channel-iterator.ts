@@ -1,3 +1,4 @@
+import { DONE } from './iterators.js';
 import { onAbort } from './abort.js';
 import {
   CLOSED,
@@ -10,8 +11,6 @@ import {
   type Receiver,
   type Waiter,
 } from './hand-over.js';
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 type Cause = { error: unknown };
 

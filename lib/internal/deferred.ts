@@ -27,3 +27,6 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 export function ignoreRejection(value: unknown): void {
   if (isThenable(value)) value.then(undefined, () => undefined);
 }
+
+/** A sink that keeps nothing: drain and forEach read for effects only. */
+export function ignoreValue(): void {}

@@ -1,9 +1,9 @@
+import { abandon, DONE, returnQuietly } from './iterators.js';
 import { from } from '../from.js';
 import type { Source } from '../types.js';
 import { onAbort } from './abort.js';
 import { TRY_NEXT, type TryNext } from './cooperative.js';
-import { ignoreRejection } from './deferred.js';
-import { release, track, type Resource } from './registry.js';
+import { release, type Resource } from './registry.js';
 
 interface Inner<T> {
   readonly iterator: AsyncIterator<T>;
@@ -14,8 +14,6 @@ interface Inner<T> {
   /** The ledger entry of an inner source abandoned while stuck in next(). */
   stuck?: Resource;
 }
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
  * Fan-in shared by `merge`, `mergeAll` and `flatten`: reads up to `concurrency` inner sources at
@@ -194,28 +192,15 @@ export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
   }
 }
 
-/**
- * An idle inner source is returned and awaited. One stuck in next() may never settle, and an
- * async generator's return() waits for its pending next(): it is returned without being awaited
- * (its signal is already aborted by whoever ended the merge) and shown in the ledger until it lets go.
- */
+/** An idle inner source is returned and awaited; one stuck in next() is let go of (see `abandon`). */
 async function closeInner<T>(inner: Inner<T>): Promise<void> {
   if (inner.done) return;
   inner.done = true;
   if (inner.pending) {
-    inner.stuck = track('source', 'merge: source still in next() after the merge ended');
-    try {
-      ignoreRejection(inner.iterator.return?.());
-    } catch {
-      // Nobody is left to hear a throwing return() of an abandoned source.
-    }
+    inner.stuck = abandon(inner.iterator, 'merge');
     return;
   }
-  try {
-    await inner.iterator.return?.();
-  } catch {
-    // The merge already ended for another reason; cleanup noise must not mask it.
-  }
+  await returnQuietly(inner.iterator);
 }
 
 /** The merge of `initial` and of what `outer` supplies, opened when iteration starts. */

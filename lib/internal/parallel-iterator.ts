@@ -1,5 +1,5 @@
+import { DONE, returnQuietly } from './iterators.js';
 import { consumerStopped, onAbort } from './abort.js';
-import { returnQuietly } from './return-quietly.js';
 import { TRY_NEXT, type TryNext } from './cooperative.js';
 
 /** Starts one call for `value` with the calls' shared signal; it settles when the call has. */
@@ -9,8 +9,6 @@ export type StartCall<I, O> = (
   signal: AbortSignal,
   onTimeout: (error: unknown) => void,
 ) => Promise<O>;
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
  * The engine of `parallelMap`: runs up to `concurrency` calls at once over a source read one item

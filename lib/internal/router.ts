@@ -1,7 +1,7 @@
+import { abandon, DONE } from './iterators.js';
 import type { Source } from '../types.js';
 import { from } from '../from.js';
 import { consumerStopped, onAbort } from './abort.js';
-import { ignoreRejection } from './deferred.js';
 import { release, track, type Resource } from './registry.js';
 
 /** What `Policy.take` answers when no item is ready: no allocation per item. */
@@ -77,7 +77,6 @@ const IDLE = 0; // no output has asked yet: the source is not opened
 const RUNNING = 1;
 const STOPPING = 2; // every output is done or the signal aborted: the source is being returned
 const STOPPED = 3;
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
  * One source read by `n` outputs, the goroutine behind split and tee. It opens the source on the
@@ -306,14 +305,7 @@ class Router<T> {
       if (!iterator || this.sourceFinished) return undefined;
       this.sourceFinished = true;
       if (this.pulling) {
-        // A source stuck in next() may never settle, and an async generator's return() waits for
-        // its pending next(): call return() without awaiting it; the ledger shows the source.
-        this.stuck = track('source', `${this.label}: source still in next() after cleanup`);
-        try {
-          ignoreRejection(iterator.return?.());
-        } catch {
-          // Nobody is left to hear a throwing return() of an abandoned source.
-        }
+        this.stuck = abandon(iterator, this.label);
         return undefined;
       }
       try {

@@ -1,6 +1,7 @@
 import { consumerStopped, onAbort } from './abort.js';
 import { TRY_NEXT, type TryNext } from './cooperative.js';
 import { ignoreRejection, isThenable } from './deferred.js';
+import { abandon, DONE } from './iterators.js';
 import { FILTER, MAP, TAKE, type Op } from './ops.js';
 import { release, track, type Resource } from './registry.js';
 
@@ -8,7 +9,7 @@ const IDLE = 0; // waiting for demand
 const PULLING = 1; // an upstream next() is in flight
 const CALLING = 2; // a fused callback's promise is in flight
 const CLOSING = 3; // cleanup under way
-const DONE = 4;
+const CLOSED = 4;
 
 type Outcome =
   | { kind: 'end' }
@@ -18,7 +19,6 @@ type Outcome =
 
 const END: Outcome = { kind: 'end' };
 const RETURNED: Outcome = { kind: 'return' };
-const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 export interface SegmentOptions {
   /** Fused synchronous-capable stages applied to every upstream value, in order. */
@@ -88,7 +88,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.phase === DONE) return this.afterDone();
+    if (this.phase === CLOSED) return this.afterDone();
     const promise = new Promise<IteratorResult<T>>(this.enqueue);
     if (this.phase === IDLE) this.demand();
     return promise;
@@ -111,12 +111,12 @@ export class Segment<T> implements AsyncIterableIterator<T> {
 
   return(): Promise<IteratorResult<T>> {
     this.undelivered = undefined;
-    if (this.phase === DONE) return Promise.resolve(DONE_RESULT);
+    if (this.phase === CLOSED) return Promise.resolve(DONE);
     return this.close(RETURNED).then(() => {
       const failure = this.returnFailure;
       this.returnFailure = this.undelivered = undefined;
       if (failure) throw failure.error;
-      return DONE_RESULT;
+      return DONE;
     });
   }
 
@@ -136,7 +136,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   private afterDone(): Promise<IteratorResult<T>> {
     const pending = this.undelivered;
     this.undelivered = undefined;
-    return pending ? Promise.reject(pending.error) : Promise.resolve(DONE_RESULT);
+    return pending ? Promise.reject(pending.error) : Promise.resolve(DONE);
   }
 
   private demand(): void {
@@ -318,7 +318,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
       this.abandonPendingPull();
     }
     const closeError = await this.returnUpstream();
-    this.phase = DONE;
+    this.phase = CLOSED;
     release(this.resource);
     // Cleanup noise never masks the error or abort that ended the segment.
     if (closeError && outcome.kind === 'return') this.returnFailure = closeError;
@@ -327,21 +327,11 @@ export class Segment<T> implements AsyncIterableIterator<T> {
     this.settleRequests(ended);
   }
 
-  /**
-   * A foreign upstream stuck in next() may never settle, and an async generator's return() waits
-   * for its pending next(): so return() is called without being awaited, its rejection is
-   * swallowed, and the ledger shows the source until its next() settles.
-   */
+  /** A foreign upstream stuck in next() is let go of; the ledger shows it until that next() settles. */
   private abandonPendingPull(): void {
-    const stuck = track('source', `${this.options.label}: source still in next() after cleanup`);
+    const stuck = abandon(this.iterator!, this.options.label);
     this.resumeClose = () => release(stuck);
-    const iterator = this.iterator!;
     this.upstreamEnded = true;
-    try {
-      ignoreRejection(iterator.return?.());
-    } catch {
-      // A throwing return() on an abandoned source has nobody left to report to.
-    }
   }
 
   /** Returns an upstream that has not finished; an error from its return() is kept for the consumer. */
@@ -367,7 +357,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
     for (let i = 0; i < resolvers.length; i++) {
       // Every waiter of an abort sees the reason; an error is told once, as an async generator would.
       if (fails && (i === 0 || outcome.kind === 'abort')) rejecters[i](failure);
-      else resolvers[i](DONE_RESULT);
+      else resolvers[i](DONE);
     }
   }
 }

@@ -1,6 +1,4 @@
-import { returnQuietly } from './return-quietly.js';
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+import { DONE, returnQuietly } from './iterators.js';
 
 /**
  * One source read by a succession of children (the stages `supervise` restarts). Each child gets
