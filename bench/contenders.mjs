@@ -16,7 +16,7 @@ import { pushable } from 'it-pushable';
 import { Repeater } from '@repeaterjs/repeater';
 import { pMapIterable } from 'p-map';
 
-export const CHAIN_ITEMS = 1_000_000;
+export const CHAIN_ITEMS = Number(process.env.CHAIN_ITEMS ?? 1_000_000);
 export const MERGE_SOURCES = 8;
 export const MERGE_ITEMS = 125_000;
 export const PARALLEL_ITEMS = Number(process.env.PARALLEL_ITEMS ?? 50_000);

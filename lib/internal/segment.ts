@@ -51,6 +51,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
   private opened = false;
   private upstreamEnded = false;
   private takeReached: boolean;
+  /** Whether the upstream is one of sluice's iterators that can hand over a ready value at once. */
+  private hasTryNext = false;
   /** How deep the current chain of synchronously ready values runs. */
   private syncDepth = 0;
   /** The value an async filter or tap is deciding on. */
@@ -165,6 +167,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
       this.iterator = (this.upstream as any)[Symbol.asyncIterator](
         this.options.signal,
       ) as AsyncIterator<unknown>;
+      this.hasTryNext = typeof (this.iterator as Partial<TryNext<unknown>>)[TRY_NEXT] === 'function';
     } catch (error) {
       this.upstreamEnded = true;
       void this.close({ kind: 'error', error });
@@ -175,7 +178,7 @@ export class Segment<T> implements AsyncIterableIterator<T> {
 
   private pull(): void {
     this.phase = PULLING;
-    const ready = this.tryNext();
+    const ready = this.hasTryNext ? this.tryNext() : undefined;
     if (ready) return this.onUpstream(ready);
     let pending: Promise<IteratorResult<unknown>>;
     try {
@@ -195,9 +198,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
    * guard bounds the recursion through run() → deliver() → pull() when many values are ready.
    */
   private tryNext(): IteratorYieldResult<unknown> | undefined {
-    const iterator = this.iterator as Partial<TryNext<unknown>>;
-    if (iterator[TRY_NEXT] === undefined || this.syncDepth > 64) return undefined;
-    return iterator[TRY_NEXT]();
+    if (this.syncDepth > 64) return undefined;
+    return (this.iterator as unknown as TryNext<unknown>)[TRY_NEXT]();
   }
 
   private readonly onUpstream = (result: IteratorResult<unknown>): void => {
