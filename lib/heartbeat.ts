@@ -1,7 +1,7 @@
 import { implStage } from './internal/define-stage.js';
 import { returnQuietly } from './internal/iterators.js';
 import { release, track } from './internal/registry.js';
-import { assertDuration } from './internal/validate.js';
+import { assertPositiveDuration } from './internal/validate.js';
 import type { Stage } from './types.js';
 
 /** What `heartbeat` yields: the source's values, tagged, with beats between them. */
@@ -42,10 +42,7 @@ interface Pull<T> {
  * }
  */
 export function heartbeat<T>(interval: number): Stage<T, Beat<T>> {
-  assertDuration('interval', interval);
-  if (interval === 0) {
-    throw new RangeError('Expected `interval` to be a finite number of milliseconds > 0, got 0');
-  }
+  assertPositiveDuration('interval', interval);
   return implStage((source) => beating(source, interval));
 }
 

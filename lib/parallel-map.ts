@@ -3,7 +3,13 @@ import { ParallelIterator, type StartCall } from './internal/parallel-iterator.j
 import { implStage } from './internal/define-stage.js';
 import { isThenable } from './internal/deferred.js';
 import { release, track } from './internal/registry.js';
-import { assertCount, assertDuration, assertFunction, assertOptions } from './internal/validate.js';
+import {
+  assertBoolean,
+  assertCount,
+  assertDuration,
+  assertFunction,
+  assertOptions,
+} from './internal/validate.js';
 import { TimeoutError } from './errors.js';
 import type { Callback, Stage } from './types.js';
 
@@ -38,8 +44,7 @@ export function parallelMap<I, O>(
   assertOptions('options', options);
   const { concurrency = 1, ordered = true, timeout } = options;
   assertCount('concurrency', concurrency, 1, true);
-  if (typeof ordered !== 'boolean')
-    throw new TypeError(`Expected \`ordered\` to be a boolean, got ${String(ordered)}`);
+  assertBoolean('ordered', ordered);
   if (timeout !== undefined) assertDuration('timeout', timeout);
   const startCall: StartCall<I, Awaited<O>> = (value, index, signal, onTimeout) =>
     timeout === undefined

@@ -1,5 +1,6 @@
 import { after } from './after.js';
 import {
+  assertBoolean,
   assertCount,
   assertDuration,
   assertFunction,
@@ -73,8 +74,7 @@ export function retry<T>(
     throw new TypeError(`Expected \`factor\` to be a finite number ≥ 1, got ${describe(factor)}`);
   if (!Number.isFinite(factor) || factor < 1)
     throw new RangeError(`Expected \`factor\` to be a finite number ≥ 1, got ${describe(factor)}`);
-  if (typeof jitter !== 'boolean')
-    throw new TypeError(`Expected \`jitter\` to be a boolean, got ${describe(jitter)}`);
+  assertBoolean('jitter', jitter);
   assertFunction('shouldRetry', shouldRetry);
   assertSignal('signal', signal);
   if (signal?.aborted) return Promise.reject(signal.reason);

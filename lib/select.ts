@@ -2,7 +2,7 @@ import type { Received, ReceiveCase, SendCase } from './channel.js';
 import { onAbort } from './internal/abort.js';
 import { ignoreRejection, isThenable } from './internal/deferred.js';
 import { handOver, OPERATION, type Claim, type Operation } from './internal/hand-over.js';
-import { assertOptions, assertSignal, describe } from './internal/validate.js';
+import { assertBoolean, assertOptions, assertSignal, describe } from './internal/validate.js';
 import type { SignalOptions } from './types.js';
 
 /** What `select` may wait on: a channel operation, a promise, or a signal (Go's `<-ctx.Done()`). */
@@ -73,8 +73,7 @@ export function select(
   assertOptions('options', options);
   const { signal, default: fallback = false } = options;
   assertSignal('signal', signal);
-  if (typeof fallback !== 'boolean')
-    throw new TypeError(`Expected \`default\` to be a boolean, got ${describe(fallback)}`);
+  assertBoolean('default', fallback);
   if (fallback && 'default' in cases)
     throw new TypeError('A case may not be named `default` when `default: true` is given');
   if (signal?.aborted) return Promise.reject(signal.reason);

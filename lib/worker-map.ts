@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 import { onAbort } from './internal/abort.js';
 import { implStage } from './internal/define-stage.js';
 import { release, track } from './internal/registry.js';
-import { assertCount, assertFunction, describe } from './internal/validate.js';
+import { assertBoolean, assertCount, assertFunction, describe } from './internal/validate.js';
 import { parallelMap } from './parallel-map.js';
 import type { CallbackContext, Stage } from './types.js';
 
@@ -61,8 +61,7 @@ export function workerMap<I = unknown, O = unknown>(
 ): Stage<I, O> {
   const filename = resolveWorker(worker);
   assertCount('concurrency', concurrency, 1);
-  if (typeof ordered !== 'boolean')
-    throw new TypeError(`Expected \`ordered\` to be a boolean, got ${describe(ordered)}`);
+  assertBoolean('ordered', ordered);
   if (typeof exportName !== 'string' || exportName === '')
     throw new TypeError(`Expected \`exportName\` to be a non-empty string, got ${describe(exportName)}`);
   if (transfer !== undefined) assertFunction('transfer', transfer);

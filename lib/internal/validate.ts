@@ -42,6 +42,19 @@ export function assertDuration(name: string, value: unknown): asserts value is n
     throw new RangeError(`Expected \`${name}\` to be ${expectation}, got ${describe(value)}`);
 }
 
+/** A finite number of milliseconds > 0 (periods that must advance: heartbeats). */
+export function assertPositiveDuration(name: string, value: unknown): asserts value is number {
+  const expectation = 'a finite number of milliseconds > 0';
+  assertNumber(name, value, expectation);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`Expected \`${name}\` to be ${expectation}, got ${describe(value)}`);
+}
+
+export function assertBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean')
+    throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+}
+
 export function assertSignal(name: string, value: unknown): asserts value is AbortSignal | undefined {
   if (value !== undefined && !(value instanceof AbortSignal)) {
     throw new TypeError(`Expected \`${name}\` to be an AbortSignal, got ${describe(value)}`);
