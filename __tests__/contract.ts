@@ -118,6 +118,40 @@ export function describeContract(name: string, subject: StageUnderTest, scope: (
       const pipeline = pipe(source, subject.build(identity), { signal: AbortSignal.abort(reason) });
       await expect(drainAll(pipeline)).rejects.toBe(reason);
       expect(source.log.pulls).toBe(0);
+      expect(source.log.opened).toBe(false);
+    });
+
+    it('answers next() calls made before the previous one settled, in order', async () => {
+      const iterator = pipe(spySource(input), subject.build(identity))[Symbol.asyncIterator]();
+      const results = await Promise.all([iterator.next(), iterator.next(), iterator.next()]);
+      const expected = subject.expected(input).slice(0, 3);
+      expect(results.filter((r) => !r.done).map((r) => r.value)).toEqual(expected);
+      await iterator.return!();
+    });
+
+    it('rejects on abort before a setTimeout(0) set at the abort fires, even with a stuck source', async () => {
+      const controller = new AbortController();
+      const reason = new Error('prompt');
+      const source = stuckSource<number>();
+      const order: string[] = [];
+      const pending = drainAll(pipe(source, subject.build(identity), { signal: controller.signal }));
+      pending.catch(() => order.push('rejected'));
+      await ticks(10);
+      const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
+      controller.abort(reason);
+      await timer;
+      await expect(pending).rejects.toBe(reason);
+      expect(order).toEqual(['rejected', 'timer']);
+      source.release();
+    });
+
+    it('answers next() with done after the error it ended with', async () => {
+      const error = new Error('source failed');
+      const iterator = pipe(spySource(input, { failAt: 0, error }), subject.build(identity))[
+        Symbol.asyncIterator
+      ]();
+      await expect(iterator.next()).rejects.toBe(error);
+      await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
     });
 
     it('lets abort end the loop even when the source is stuck forever', async () => {
