@@ -5,23 +5,27 @@ import {
   CLOSED,
   completed,
   completedVoid,
-  completesNow,
   EMPTY,
-  handOver,
-  later,
   OPERATION,
   WaiterQueue,
-  type Claim,
   type Operation,
   type Receiver,
-  type Waiter,
 } from './internal/hand-over.js';
 import { COOPERATIVE } from './internal/cooperative.js';
+import {
+  CaseReceiver,
+  CaseSender,
+  ReceiveWaiter,
+  SENT,
+  SendWaiter,
+  takeAll,
+  type Received,
+  type Sender,
+} from './internal/channel-waiters.js';
 import { assertCount, assertOptions, assertSignal } from './internal/validate.js';
 import type { SignalOptions } from './types.js';
 
-/** What `receive` resolves: a value, or `ok: false` once the channel is closed and drained. */
-export type Received<T> = { value: T; ok: true } | { value: undefined; ok: false };
+export type { Received };
 
 /** A `select` case made by `channel.receiving()`: wins with what `receive` would resolve. */
 export interface ReceiveCase<T> {
@@ -35,8 +39,6 @@ export interface SendCase<T> {
   readonly value: T;
   readonly [OPERATION]: Operation<{ value: undefined; ok: true }>;
 }
-
-const SENT = Object.freeze({ value: undefined, ok: true as const });
 
 /**
  * Go's `chan T`: a bounded queue between tasks. Waiting senders and receivers are served first in,
@@ -282,101 +284,4 @@ function signalOf(options: SignalOptions | undefined): AbortSignal | undefined {
   const { signal } = options;
   assertSignal('signal', signal);
   return signal;
-}
-
-interface Sender<T> extends Waiter {
-  readonly value: T;
-  taken(): void;
-  fail(error: ChannelClosedError): void;
-}
-
-/** The waiter of a `send` that could not complete at once; it is its own claim. */
-class SendWaiter<T> implements Sender<T>, Claim {
-  claimed = false;
-  readonly claim: Claim = this;
-  prev: Waiter | undefined = undefined;
-  next: Waiter | undefined = undefined;
-  queued = false;
-  removeListener: (() => void) | undefined = undefined;
-  constructor(
-    readonly value: T,
-    readonly resolve: () => void,
-    readonly reject: (error: unknown) => void,
-  ) {}
-  taken(): void {
-    this.removeListener?.();
-    if (completesNow()) this.resolve();
-    else later(this.resolve);
-  }
-  fail(error: ChannelClosedError): void {
-    this.removeListener?.();
-    handOver(() => this.reject(error));
-  }
-}
-
-/** The waiter of a `receive` that could not complete at once; it is its own claim. */
-class ReceiveWaiter<T> implements Receiver<T>, Claim {
-  claimed = false;
-  readonly claim: Claim = this;
-  prev: Waiter | undefined = undefined;
-  next: Waiter | undefined = undefined;
-  queued = false;
-  removeListener: (() => void) | undefined = undefined;
-  constructor(
-    readonly resolve: (outcome: Received<T>) => void,
-    readonly reject: (error: unknown) => void,
-  ) {}
-  deliver(value: T): void {
-    this.#settle({ value, ok: true });
-  }
-  finish(): void {
-    this.#settle({ value: undefined, ok: false });
-  }
-  #settle(outcome: Received<T>): void {
-    this.removeListener?.();
-    if (completesNow()) this.resolve(outcome);
-    else later(() => this.resolve(outcome));
-  }
-}
-
-/** A receive case of a `select`, sharing the select's claim. */
-class CaseReceiver<T> implements Receiver<T> {
-  prev: Waiter | undefined = undefined;
-  next: Waiter | undefined = undefined;
-  queued = false;
-  constructor(
-    readonly claim: Claim,
-    readonly settle: (outcome: Received<T> | Error) => void,
-  ) {}
-  deliver(value: T): void {
-    this.settle({ value, ok: true });
-  }
-  finish(): void {
-    this.settle({ value: undefined, ok: false });
-  }
-}
-
-/** A send case of a `select`, sharing the select's claim. */
-class CaseSender<T> implements Sender<T> {
-  prev: Waiter | undefined = undefined;
-  next: Waiter | undefined = undefined;
-  queued = false;
-  constructor(
-    readonly claim: Claim,
-    readonly value: T,
-    readonly settle: (outcome: typeof SENT | Error) => void,
-  ) {}
-  taken(): void {
-    this.settle(SENT);
-  }
-  fail(error: ChannelClosedError): void {
-    this.settle(error);
-  }
-}
-
-/** Claims every waiter first, then returns them in order, so settling one cannot disturb the rest. */
-function takeAll<W extends Waiter>(waiters: WaiterQueue<W>): W[] {
-  const taken: W[] = [];
-  for (let waiter = waiters.take(); waiter; waiter = waiters.take()) taken.push(waiter);
-  return taken;
 }

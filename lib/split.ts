@@ -1,4 +1,5 @@
-import { EMPTY, Fifo, route, type Branch, type Policy } from './internal/router.js';
+import { Fifo } from './internal/fifo.js';
+import { EMPTY, route, type Branch, type Policy } from './internal/router.js';
 import { assertCount, assertFunction, assertOptions, assertSignal, describe } from './internal/validate.js';
 import type { SignalOptions, Source } from './types.js';
 
