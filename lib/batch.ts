@@ -1,5 +1,4 @@
-import { onAbort } from './internal/abort.js';
-import { returnQuietly } from './internal/iterators.js';
+import { Puller } from './internal/puller.js';
 import { implStage } from './internal/define-stage.js';
 import { release, track, type Resource } from './internal/registry.js';
 import { assertCount, assertDuration, assertOptions } from './internal/validate.js';
@@ -42,20 +41,11 @@ async function* run<T>(
   size: number,
   maxWait: number | undefined,
 ): AsyncGenerator<T[]> {
-  const iterator = source[Symbol.asyncIterator]();
+  const input = new Puller(source, signal, 'batch');
   let items: T[] = [];
-  let pulling = false;
-  let ended = false; // the source ended or failed: it is not returned
-  let failure: { error: unknown } | undefined;
   let expired = false;
   let timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
-  let wake: (() => void) | undefined;
 
-  const notify = (): void => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
   const clearTimer = (): void => {
     if (!timer) return;
     clearTimeout(timer.handle);
@@ -68,33 +58,18 @@ async function* run<T>(
       release(resource);
       timer = undefined;
       expired = true;
-      notify();
+      input.notify();
     }, wait);
     timer = { handle, resource };
   };
-  const pull = (): void => {
-    pulling = true;
-    iterator.next().then(
-      (result) => {
-        pulling = false;
-        if (result.done) ended = true;
-        else if (items.push(result.value) === 1 && maxWait !== undefined) startTimer(maxWait);
-        notify();
-      },
-      (error) => {
-        pulling = false;
-        ended = true;
-        failure = { error };
-        notify();
-      },
-    );
+  const onValue = (value: T): void => {
+    if (items.push(value) === 1 && maxWait !== undefined) startTimer(maxWait);
   };
-  const removeListener = onAbort(signal, notify, 'batch');
 
   try {
     while (true) {
       if (signal.aborted) throw signal.reason;
-      if (items.length >= size || (items.length > 0 && (expired || ended))) {
+      if (items.length >= size || (items.length > 0 && (expired || input.ended))) {
         const full = items;
         items = [];
         clearTimer();
@@ -102,15 +77,14 @@ async function* run<T>(
         yield full;
         continue;
       }
-      if (failure) throw failure.error;
-      if (ended) return;
-      if (!pulling) pull();
-      await new Promise<void>((resolve) => (wake = resolve));
+      if (input.failure) throw input.failure.error;
+      if (input.ended) return;
+      // A pull still pending at a maxWait flush is kept for the next batch, never doubled.
+      input.pull(onValue);
+      await input.changed();
     }
   } finally {
     clearTimer();
-    removeListener();
-    // The input keeps the protocol: its return() does not wait for a pull still pending on it.
-    if (!ended) await returnQuietly(iterator);
+    await input.close();
   }
 }

@@ -1,5 +1,4 @@
-import { onAbort } from './internal/abort.js';
-import { returnQuietly } from './internal/iterators.js';
+import { Puller } from './internal/puller.js';
 import { implStage } from './internal/define-stage.js';
 import { release, track } from './internal/registry.js';
 import { assertCount } from './internal/validate.js';
@@ -25,41 +24,17 @@ export function buffer<T>(capacity: number): Stage<T, T> {
 }
 
 async function* run<T>(source: AsyncIterable<T>, signal: AbortSignal, capacity: number): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
+  const input = new Puller(source, signal, 'buffer');
   const queue: T[] = [];
   const pump = track('stage', `buffer(${capacity}) pump`);
-  let pulling = false;
-  let ended = false; // the source ended or failed: it is not returned
-  let failure: { error: unknown } | undefined;
-  let stopped = false;
-  let wake: (() => void) | undefined;
-
-  const notify = (): void => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
+  // A pull in flight counts as a slot: queued plus pulling never exceeds `capacity`.
   const fill = (): void => {
-    if (pulling || ended || stopped || queue.length >= capacity) return;
-    pulling = true;
-    iterator.next().then(
-      (result) => {
-        pulling = false;
-        if (result.done) ended = true;
-        else queue.push(result.value);
-        fill();
-        notify();
-      },
-      (error) => {
-        pulling = false;
-        ended = true;
-        failure = { error };
-        notify();
-      },
-    );
+    if (queue.length < capacity) input.pull(onValue);
   };
-  const removeListener = onAbort(signal, notify, 'buffer');
-
+  const onValue = (value: T): void => {
+    queue.push(value);
+    fill();
+  };
   try {
     while (true) {
       if (signal.aborted) throw signal.reason;
@@ -69,16 +44,13 @@ async function* run<T>(source: AsyncIterable<T>, signal: AbortSignal, capacity: 
         yield value;
         continue;
       }
-      if (failure) throw failure.error;
-      if (ended) return;
+      if (input.failure) throw input.failure.error;
+      if (input.ended) return;
       fill();
-      await new Promise<void>((resolve) => (wake = resolve));
+      await input.changed();
     }
   } finally {
-    stopped = true;
-    removeListener();
     release(pump);
-    // The input keeps the protocol: its return() does not wait for a pull still pending on it.
-    if (!ended) await returnQuietly(iterator);
+    await input.close();
   }
 }
