@@ -9,6 +9,8 @@ interface Inner<T> {
   readonly iterator: AsyncIterator<T>;
   pending: boolean;
   done: boolean;
+  /** The value it delivered, while it waits in the ready queue. */
+  value: T | undefined;
   readonly onValue: (result: IteratorResult<T>) => void;
   readonly onError: (error: unknown) => void;
   /** The ledger entry of an inner source abandoned while stuck in next(). */
@@ -29,7 +31,8 @@ interface Inner<T> {
  */
 export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
   private readonly inners = new Set<Inner<T>>();
-  private readonly ready: [Inner<T>, T][] = [];
+  /** Sources holding a value not yet taken, in arrival order; each holds at most one. */
+  private readonly ready: Inner<T>[] = [];
   private outerPending = false;
   private outerDone: boolean;
   private stopped = false;
@@ -62,7 +65,9 @@ export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
 
   [TRY_NEXT](): IteratorYieldResult<T> | undefined {
     if (this.ready.length === 0 || this.failure || this.signal.aborted) return undefined;
-    const [inner, value] = this.ready.shift()!;
+    const inner = this.ready.shift()!;
+    const value = inner.value as T;
+    inner.value = undefined;
     if (!inner.done) this.pullInner(inner);
     return { done: false, value };
   }
@@ -78,12 +83,8 @@ export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
     if (!resolve) return;
     const failure = this.failure ?? (this.signal.aborted ? { error: this.signal.reason } : undefined);
     if (failure) return this.settleWaiter(() => this.close().then(() => reject(failure.error)));
-    const entry = this.ready.shift();
-    if (entry) {
-      this.settleWaiter(() => resolve({ done: false, value: entry[1] }));
-      if (!entry[0].done) this.pullInner(entry[0]);
-      return;
-    }
+    const ready = this[TRY_NEXT]();
+    if (ready) return this.settleWaiter(() => resolve(ready));
     if (this.outerDone && !this.outerPending && this.inners.size === 0) {
       return this.settleWaiter(() => this.close().then(() => resolve(DONE)));
     }
@@ -112,6 +113,7 @@ export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
       iterator,
       pending: false,
       done: false,
+      value: undefined,
       onValue: (result) => this.onInnerValue(inner, result),
       onError: (error) => this.onInnerError(inner, error),
     };
@@ -134,7 +136,8 @@ export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
     if (result.done || this.stopped) this.finish(inner);
     else {
       inner.pending = false;
-      this.ready.push([inner, result.value]);
+      inner.value = result.value;
+      this.ready.push(inner);
     }
     this.wakeWaiter();
   }
