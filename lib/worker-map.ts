@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { onAbort } from './internal/abort.js';
 import { implStage } from './internal/define-stage.js';
 import { release, track } from './internal/registry.js';
@@ -100,11 +100,14 @@ async function* run<I, O>(
   signal: AbortSignal,
   { filename, concurrency, ordered, exportName, transfer }: RunOptions<I>,
 ): AsyncGenerator<O> {
+  // Loaded on first use, so importing sluice does not pay for the pool (about half its load time).
+  const { Piscina: Pool } = await import('piscina');
+  signal.throwIfAborted();
   // The inner pipeline's done channel: the pipeline's abort, or a thread crashing between tasks.
   const inner = new AbortController();
   const removeListener = onAbort(signal, () => inner.abort(signal.reason), 'workerMap');
   // minThreads 0: a thread killed by an abort is not respawned just to be destroyed.
-  const pool = new Piscina({
+  const pool = new Pool({
     filename,
     name: exportName,
     minThreads: 0,
