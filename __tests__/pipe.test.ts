@@ -287,3 +287,30 @@ describe('pipe, when a callback ends the pipeline itself', () => {
     expect(calls.some((call) => call.includes('after return'))).toBe(false);
   });
 });
+
+describe('pipe, when a callback aborts the pipeline and is still running', () => {
+  it('waits for that callback to settle before rejecting (exit means stopped)', async () => {
+    const controller = new AbortController();
+    const reason = new Error('self');
+    const log: string[] = [];
+    const release = deferred<void>();
+    const pending = collect(
+      pipe(
+        range(0, 10),
+        map(async (n) => {
+          if (n !== 2) return n;
+          controller.abort(reason);
+          await release.promise;
+          log.push('callback settled');
+          return n;
+        }),
+        { signal: controller.signal },
+      ),
+    ).catch((error: unknown) => log.push(error === reason ? 'rejected with the reason' : 'wrong error'));
+    await ticks(20);
+    expect(log).toEqual([]);
+    release.resolve();
+    await pending;
+    expect(log).toEqual(['callback settled', 'rejected with the reason']);
+  });
+});

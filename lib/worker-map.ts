@@ -65,9 +65,27 @@ export function workerMap<I = unknown, O = unknown>(
   if (typeof exportName !== 'string' || exportName === '')
     throw new TypeError(`Expected \`exportName\` to be a non-empty string, got ${describe(exportName)}`);
   if (transfer !== undefined) assertFunction('transfer', transfer);
+  loadPiscina().catch(() => undefined); // a load failure surfaces when the stage starts
   return implStage((source, { signal }) =>
     run<I, O>(source, signal, { filename, concurrency, ordered, exportName, transfer }),
   );
+}
+
+// piscina is loaded when the first workerMap stage is built, not when sluice is imported: it is
+// about half of sluice's load time, and most pipelines never start a thread.
+let piscina: Promise<typeof import('piscina')> | undefined;
+function loadPiscina(): Promise<typeof import('piscina')> {
+  piscina ??= import('piscina');
+  return piscina;
+}
+
+/** Waits for `promise`, or rejects with `signal.reason` the moment the signal aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const removeListener = onAbort(signal, () => reject(signal.reason), 'workerMap start');
+    promise.then(resolve, reject).finally(removeListener);
+  });
 }
 
 function resolveWorker(worker: unknown): string {
@@ -100,9 +118,7 @@ async function* run<I, O>(
   signal: AbortSignal,
   { filename, concurrency, ordered, exportName, transfer }: RunOptions<I>,
 ): AsyncGenerator<O> {
-  // Loaded on first use, so importing sluice does not pay for the pool (about half its load time).
-  const { Piscina: Pool } = await import('piscina');
-  signal.throwIfAborted();
+  const { Piscina: Pool } = await abortable(loadPiscina(), signal);
   // The inner pipeline's done channel: the pipeline's abort, or a thread crashing between tasks.
   const inner = new AbortController();
   const removeListener = onAbort(signal, () => inner.abort(signal.reason), 'workerMap');

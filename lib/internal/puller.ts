@@ -15,6 +15,7 @@ export class Puller<T> {
   /** The source ended or failed: it is finished and is not returned. */
   ended = false;
   failure: { error: unknown } | undefined;
+  private closed = false;
 
   constructor(source: AsyncIterable<T>, signal: AbortSignal, label: string) {
     this.iterator = source[Symbol.asyncIterator]();
@@ -29,7 +30,7 @@ export class Puller<T> {
       (result) => {
         this.pulling = false;
         if (result.done) this.ended = true;
-        else onValue(result.value);
+        else if (!this.closed) onValue(result.value); // after close() nobody may start work again
         this.notify();
       },
       (error: unknown) => {
@@ -54,6 +55,7 @@ export class Puller<T> {
 
   /** The input keeps the protocol, so its return() does not wait for a pull still pending on it. */
   async close(): Promise<void> {
+    this.closed = true;
     this.removeListener();
     if (!this.ended) {
       this.ended = true;

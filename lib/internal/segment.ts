@@ -1,6 +1,6 @@
 import { consumerStopped, onAbort } from './abort.js';
 import { TRY_NEXT, type TryNext } from './cooperative.js';
-import { ignoreRejection, isThenable } from './deferred.js';
+import { isThenable } from './deferred.js';
 import { abandon, DONE } from './iterators.js';
 import { FILTER, MAP, TAKE, type Op } from './ops.js';
 import { release, track, type Resource } from './registry.js';
@@ -233,19 +233,31 @@ export class Segment<T> implements AsyncIterableIterator<T> {
         continue;
       }
       let out: unknown;
+      // CALLING while the callback runs: if it ends the pipeline itself (an abort, a return()),
+      // cleanup sees a callback in flight and waits for it to settle.
+      this.phase = CALLING;
       try {
         out = op.fn!(value, { signal: this.options.signal, index: this.counters[i]++ });
       } catch (error) {
+        if (this.phase !== CALLING) return this.settledWhileClosing(false);
+        this.phase = IDLE;
         void this.close({ kind: 'error', error });
         return;
       }
-      // The callback may have ended the pipeline itself (an abort, a return()): stop here.
-      if (this.phase !== IDLE) return ignoreRejection(out);
+      if (this.phase !== CALLING) return this.settleThenResume(out);
+      this.phase = IDLE;
       if (isThenable(out)) return this.suspend(out, value, i);
       if (op.kind === MAP) value = out;
       else if (op.kind === FILTER && !out) return this.skip();
     }
     this.deliver(value as T);
+  }
+
+  /** The callback closed the segment while it ran: cleanup resumes once its result settles. */
+  private settleThenResume(out: unknown): void {
+    const resume = (): void => this.settledWhileClosing(false);
+    if (isThenable(out)) Promise.resolve(out).then(resume, resume);
+    else resume();
   }
 
   private suspend(pending: PromiseLike<unknown>, value: unknown, at: number): void {
