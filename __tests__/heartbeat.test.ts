@@ -2,7 +2,7 @@ import { heartbeat, type Beat } from '../lib/heartbeat.js';
 import { pipe } from '../lib/pipe.js';
 import { useLeakCheck } from '../lib/testing/index.js';
 import { describeContract } from './contract.js';
-import { abortListeners, deferred, type Deferred } from './helpers.js';
+import { abortListeners, deferred, fakeDelay, type Deferred } from './helpers.js';
 
 const scope = useLeakCheck();
 
@@ -156,7 +156,7 @@ describe('heartbeat', () => {
     const error = new Error('boom');
     const failing = pipe(
       (async function* () {
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await fakeDelay(150);
         yield* []; // silent for 150 ms, then fails
         throw error;
       })(),

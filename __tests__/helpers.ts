@@ -100,3 +100,11 @@ export async function settleAll<T>(iterable: AsyncIterable<T>): Promise<{ values
     return { values, error };
   }
 }
+
+/**
+ * A promise that settles after `ms` of jest's fake time: for sources that must be slow in tests
+ * that call `jest.useFakeTimers()` and advance the clock. Never used on real timers.
+ */
+export function fakeDelay(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

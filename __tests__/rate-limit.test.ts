@@ -3,7 +3,7 @@ import { pipe } from '../lib/pipe.js';
 import { rateLimit } from '../lib/rate-limit.js';
 import { useLeakCheck } from '../lib/testing/index.js';
 import { describeContract } from './contract.js';
-import { abortListeners, spySource } from './helpers.js';
+import { abortListeners, fakeDelay, spySource } from './helpers.js';
 
 const scope = useLeakCheck();
 
@@ -65,7 +65,7 @@ describe('rateLimit', () => {
           // A source that is itself irregular: item i comes gaps[i] ms after it is asked for.
           async function* irregular() {
             for (const [i, gap] of gaps.entries()) {
-              await new Promise((resolve) => setTimeout(resolve, gap));
+              await fakeDelay(gap);
               yield i;
             }
           }

@@ -5,7 +5,7 @@ import { supervise } from '../lib/supervise.js';
 import { useLeakCheck } from '../lib/testing/index.js';
 import type { Stage, StageContext } from '../lib/types.js';
 import { describeContract } from './contract.js';
-import { abortListeners, deferred, settleAll, spySource } from './helpers.js';
+import { abortListeners, deferred, fakeDelay, settleAll, spySource } from './helpers.js';
 
 const scope = useLeakCheck();
 
@@ -93,7 +93,7 @@ describe('supervise', () => {
     const { factory, signals } = stages(ok);
     async function* slow() {
       for (const value of input) {
-        await new Promise((resolve) => setTimeout(resolve, 5_000));
+        await fakeDelay(5_000);
         yield value;
       }
     }
