@@ -1,7 +1,7 @@
 import { RingWindow, NOTHING, type ReorderWindow } from './ring-window.js';
 import { DONE, returnQuietly } from './iterators.js';
 import { consumerStopped, onAbort } from './abort.js';
-import { TRY_NEXT, type TryNext } from './cooperative.js';
+import { REQUEST, TRY_NEXT, type Requestable, type TryNext } from './cooperative.js';
 
 /** Starts one call for `value` with the calls' shared signal; it settles when the call has. */
 export type StartCall<I, O> = (
@@ -24,6 +24,8 @@ export type StartCall<I, O> = (
  */
 export class ParallelIterator<I, O> implements AsyncIterator<O>, TryNext<O> {
   private readonly source: AsyncIterator<I>;
+  /** The source is a sluice edge that takes handlers directly, with no promise per item. */
+  private readonly requestable: boolean;
   private readonly calls = new AbortController();
   private readonly removeListener: () => void;
   /** Finished results not yet read: by input index when ordered, in completion order when not. */
@@ -49,6 +51,7 @@ export class ParallelIterator<I, O> implements AsyncIterator<O>, TryNext<O> {
     private readonly ordered: boolean,
   ) {
     this.source = source[Symbol.asyncIterator]();
+    this.requestable = typeof (this.source as Partial<Requestable<I>>)[REQUEST] === 'function';
     this.byIndex = concurrency <= 1024 ? new RingWindow<O>(concurrency) : new Map<number, O>();
     this.removeListener = onAbort(signal, () => this.fail(signal.reason), 'parallelMap');
   }
@@ -93,7 +96,9 @@ export class ParallelIterator<I, O> implements AsyncIterator<O>, TryNext<O> {
     if (this.pulling || this.sourceDone || this.failure || this.stopped) return;
     if (this.running + this.buffered() >= this.concurrency) return;
     this.pulling = true;
-    this.source.next().then(this.onSource, this.onSourceError);
+    if (this.requestable)
+      (this.source as unknown as Requestable<I>)[REQUEST](this.onSource, this.onSourceError);
+    else this.source.next().then(this.onSource, this.onSourceError);
   }
 
   private readonly onSource = (result: IteratorResult<I>): void => {

@@ -1,5 +1,5 @@
 import { consumerStopped, onAbort } from './abort.js';
-import { TRY_NEXT, type TryNext } from './cooperative.js';
+import { REQUEST, TRY_NEXT, type Requestable, type TryNext } from './cooperative.js';
 import { isThenable } from './deferred.js';
 import { abandon, DONE } from './iterators.js';
 import { FILTER, MAP, TAKE, type Op } from './ops.js';
@@ -43,7 +43,7 @@ export interface SegmentOptions {
  * next() calls, a return() that does not wait on a pending next(), an abort that rejects with the
  * signal's own reason without waiting on a stuck upstream, and cleanup before any of them settles.
  */
-export class Segment<T> implements AsyncIterableIterator<T> {
+export class Segment<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private readonly ops: readonly Op[];
   private readonly counters: number[];
   private iterator: AsyncIterator<unknown> | undefined;
@@ -87,6 +87,16 @@ export class Segment<T> implements AsyncIterableIterator<T> {
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  [REQUEST](resolve: (result: IteratorResult<T>) => void, reject: (error: unknown) => void): void {
+    if (this.phase === CLOSED) {
+      const pending = this.undelivered;
+      this.undelivered = undefined;
+      return pending ? reject(pending.error) : resolve(DONE);
+    }
+    this.enqueue(resolve, reject);
+    if (this.phase === IDLE) this.demand();
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -302,7 +312,8 @@ export class Segment<T> implements AsyncIterableIterator<T> {
     this.headReject = this.rejecters.shift();
     this.phase = IDLE;
     resolve({ value, done: false });
-    if (this.headResolve !== undefined) this.demand();
+    // A reader handed its result synchronously may already have asked again (and been served).
+    if (this.headResolve !== undefined && this.phase === IDLE) this.demand();
   }
 
   /** The pull or callback that cleanup was waiting for has settled. */
