@@ -1,4 +1,5 @@
 import { onAbort } from './abort.js';
+import { REQUEST, type Requestable } from './cooperative.js';
 import { returnQuietly } from './iterators.js';
 
 /**
@@ -9,6 +10,8 @@ import { returnQuietly } from './iterators.js';
  */
 export class Puller<T> {
   private readonly iterator: AsyncIterator<T>;
+  /** The source is a sluice edge that takes handlers directly, with no promise per item. */
+  private readonly requestable: boolean;
   private readonly removeListener: () => void;
   private wake: (() => void) | undefined;
   pulling = false;
@@ -19,6 +22,7 @@ export class Puller<T> {
 
   constructor(source: AsyncIterable<T>, signal: AbortSignal, label: string) {
     this.iterator = source[Symbol.asyncIterator]();
+    this.requestable = typeof (this.iterator as Partial<Requestable<T>>)[REQUEST] === 'function';
     this.removeListener = onAbort(signal, this.notify, label);
   }
 
@@ -26,21 +30,26 @@ export class Puller<T> {
   pull(onValue: (value: T) => void): void {
     if (this.pulling || this.ended) return;
     this.pulling = true;
-    this.iterator.next().then(
-      (result) => {
-        this.pulling = false;
-        if (result.done) this.ended = true;
-        else if (!this.closed) onValue(result.value); // after close() nobody may start work again
-        this.notify();
-      },
-      (error: unknown) => {
-        this.pulling = false;
-        this.ended = true;
-        this.failure = { error };
-        this.notify();
-      },
-    );
+    this.onValue = onValue;
+    if (this.requestable) (this.iterator as unknown as Requestable<T>)[REQUEST](this.onResult, this.onError);
+    else this.iterator.next().then(this.onResult, this.onError);
   }
+
+  private onValue: (value: T) => void = () => undefined;
+
+  private readonly onResult = (result: IteratorResult<T>): void => {
+    this.pulling = false;
+    if (result.done) this.ended = true;
+    else if (!this.closed) this.onValue(result.value); // after close() nobody may start work again
+    this.notify();
+  };
+
+  private readonly onError = (error: unknown): void => {
+    this.pulling = false;
+    this.ended = true;
+    this.failure = { error };
+    this.notify();
+  };
 
   /** Resolves at the next change: a pull settled, the signal aborted, or `notify()` was called. */
   changed(): Promise<void> {
