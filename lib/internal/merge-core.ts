@@ -2,7 +2,7 @@ import { abandon, DONE, returnQuietly } from './iterators.js';
 import { from } from '../from.js';
 import type { Source } from '../types.js';
 import { onAbort } from './abort.js';
-import { TRY_NEXT, type TryNext } from './cooperative.js';
+import { REQUEST, TRY_NEXT, type Requestable, type TryNext } from './cooperative.js';
 import { release, type Resource } from './registry.js';
 
 interface Inner<T> {
@@ -29,7 +29,7 @@ interface Inner<T> {
  * read by a contract-keeping `Segment` that never overlaps next() calls, so it answers one waiter
  * at a time and settles it promptly once `signal` aborts.
  */
-export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
+export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T>, Requestable<T> {
   private readonly inners = new Set<Inner<T>>();
   /** Sources holding a value not yet taken, in arrival order; each holds at most one. */
   private readonly ready: Inner<T>[] = [];
@@ -56,11 +56,15 @@ export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T> {
   next(): Promise<IteratorResult<T>> {
     const ready = this[TRY_NEXT]();
     if (ready) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      this.resolveWaiter = resolve;
-      this.rejectWaiter = reject;
-      this.wakeWaiter();
-    });
+    return new Promise((resolve, reject) => this[REQUEST](resolve, reject));
+  }
+
+  [REQUEST](resolve: (result: IteratorResult<T>) => void, reject: (error: unknown) => void): void {
+    const ready = this[TRY_NEXT]();
+    if (ready) return resolve(ready);
+    this.resolveWaiter = resolve;
+    this.rejectWaiter = reject;
+    this.wakeWaiter();
   }
 
   [TRY_NEXT](): IteratorYieldResult<T> | undefined {

@@ -22,7 +22,7 @@ export type StartCall<I, O> = (
  * time. Every way it ends — source end, first error, abort, return() — goes through `close()`,
  * which aborts the calls, waits for all of them to settle, then returns the source.
  */
-export class ParallelIterator<I, O> implements AsyncIterator<O>, TryNext<O> {
+export class ParallelIterator<I, O> implements AsyncIterator<O>, TryNext<O>, Requestable<O> {
   private readonly source: AsyncIterator<I>;
   /** The source is a sluice edge that takes handlers directly, with no promise per item. */
   private readonly requestable: boolean;
@@ -59,12 +59,16 @@ export class ParallelIterator<I, O> implements AsyncIterator<O>, TryNext<O> {
   next(): Promise<IteratorResult<O>> {
     const ready = this[TRY_NEXT]();
     if (ready) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      this.resolveWaiter = resolve;
-      this.rejectWaiter = reject;
-      this.fill();
-      this.wakeWaiter();
-    });
+    return new Promise((resolve, reject) => this[REQUEST](resolve, reject));
+  }
+
+  [REQUEST](resolve: (result: IteratorResult<O>) => void, reject: (error: unknown) => void): void {
+    const ready = this[TRY_NEXT]();
+    if (ready) return resolve(ready);
+    this.resolveWaiter = resolve;
+    this.rejectWaiter = reject;
+    this.fill();
+    this.wakeWaiter();
   }
 
   [TRY_NEXT](): IteratorYieldResult<O> | undefined {

@@ -18,6 +18,8 @@ type Outcome =
   | { kind: 'error'; error: unknown };
 
 const END: Outcome = { kind: 'end' };
+/** How many values may be handed over synchronously in a row before a promise breaks the chain. */
+const MAX_SYNC_DEPTH = 64;
 const RETURNED: Outcome = { kind: 'return' };
 
 export interface SegmentOptions {
@@ -53,6 +55,8 @@ export class Segment<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private takeReached: boolean;
   /** Whether the upstream is one of sluice's iterators that can hand over a ready value at once. */
   private hasTryNext = false;
+  /** Whether the upstream takes handlers for its next value instead of returning a promise. */
+  private requestable = false;
   /** How deep the current chain of synchronously ready values runs. */
   private syncDepth = 0;
   /** The value an async filter or tap is deciding on. */
@@ -178,6 +182,7 @@ export class Segment<T> implements AsyncIterableIterator<T>, Requestable<T> {
         this.options.signal,
       ) as AsyncIterator<unknown>;
       this.hasTryNext = typeof (this.iterator as Partial<TryNext<unknown>>)[TRY_NEXT] === 'function';
+      this.requestable = typeof (this.iterator as Partial<Requestable<unknown>>)[REQUEST] === 'function';
     } catch (error) {
       this.upstreamEnded = true;
       void this.close({ kind: 'error', error });
@@ -190,6 +195,14 @@ export class Segment<T> implements AsyncIterableIterator<T>, Requestable<T> {
     this.phase = PULLING;
     const ready = this.hasTryNext ? this.tryNext() : undefined;
     if (ready) return this.onUpstream(ready);
+    // sluice's own upstream takes the handlers directly; past the depth guard, a promise breaks
+    // the chain of synchronous answers.
+    if (this.requestable && this.syncDepth <= MAX_SYNC_DEPTH) {
+      return (this.iterator as unknown as Requestable<unknown>)[REQUEST](
+        this.onUpstream,
+        this.onUpstreamError,
+      );
+    }
     let pending: Promise<IteratorResult<unknown>>;
     try {
       pending = this.iterator!.next();
@@ -208,7 +221,7 @@ export class Segment<T> implements AsyncIterableIterator<T>, Requestable<T> {
    * guard bounds the recursion through run() → deliver() → pull() when many values are ready.
    */
   private tryNext(): IteratorYieldResult<unknown> | undefined {
-    if (this.syncDepth > 64) return undefined;
+    if (this.syncDepth > MAX_SYNC_DEPTH) return undefined;
     return (this.iterator as unknown as TryNext<unknown>)[TRY_NEXT]();
   }
 
