@@ -3,10 +3,10 @@
  * error (sync throw and rejection), break, abort with the same reason object and no listener
  * left, an already-aborted signal, a stuck source, and return() while a next() is pending.
  */
-import { map } from '../lib/map.js';
-import { parallelMap } from '../lib/parallel-map.js';
-import { pipe } from '../lib/pipe.js';
-import type { CallbackContext, Stage } from '../lib/types.js';
+import { map } from '../lib/stages/map.js';
+import { parallelMap } from '../lib/fan/parallel-map.js';
+import { pipe } from '../lib/core/pipe.js';
+import type { CallbackContext, Stage } from '../lib/core/types.js';
 import type { LeakScope } from '../lib/testing/index.js';
 import { abortListeners, deferred, spySource, stuckSource, ticks } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { deferred, type Deferred } from '../lib/internal/deferred.js';
+import { deferred, type Deferred } from '../lib/util/deferred.js';
 
 export { deferred, type Deferred };
 

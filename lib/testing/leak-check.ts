@@ -1,4 +1,4 @@
-import { liveResources, nextResourceId, openScope, type Resource } from '../internal/registry.js';
+import { liveResources, nextResourceId, openScope, type Resource } from '../util/registry.js';
 
 /** Something sluice started that was still running when the check ran. */
 export type Leak = Pick<Resource, 'kind' | 'label' | 'stack'>;

@@ -1,0 +1,24 @@
+import { pipe } from './pipe.js';
+import type { Stage, StageContext } from './types.js';
+import type { Op } from './ops.js';
+import { STAGE_SPEC, type StageImpl, type StageSpec } from './stage-spec.js';
+
+/**
+ * Makes a sluice stage. Inside `pipe` its spec is used directly (fused ops, or a trusted impl fed
+ * by a contract-keeping edge); called on its own, `stage(source, { signal })`, it runs as a
+ * one-stage pipeline so it keeps the same contract.
+ */
+function defineStage<I, O>(spec: StageSpec): Stage<I, O> {
+  const stage = (source: AsyncIterable<I>, context?: StageContext): AsyncIterable<O> =>
+    pipe(source, stage, { signal: context?.signal });
+  Object.defineProperty(stage, STAGE_SPEC, { value: spec });
+  return stage;
+}
+
+export function fusedStage<I, O>(op: Op): Stage<I, O> {
+  return defineStage({ ops: [op] });
+}
+
+export function implStage<I, O>(impl: StageImpl): Stage<I, O> {
+  return defineStage({ impl });
+}

@@ -1,0 +1,177 @@
+import { from } from './from.js';
+import { Pipeline } from './pipeline.js';
+import { assertSignal, describe } from '../util/validate.js';
+import type { SignalOptions, Source, Stage } from './types.js';
+
+export { Pipeline };
+
+/** Options of `pipe`. */
+export type PipeOptions = SignalOptions;
+
+/**
+ * Chains a source through stages into one `AsyncIterable`; `options.signal` is the done channel
+ * of the whole pipeline. Consecutive `map`, `filter`, `tap` and `take` stages run fused in one loop.
+ *
+ * End: every stage has finished. Error: the first error ends the pipeline after every stage has
+ * cleaned up. Abort: the pending `next()` rejects with `signal.reason`, without waiting on a source
+ * stuck in an `await`. `break`: every stage is returned and in-flight callbacks' signals abort.
+ *
+ * @example
+ * const evens = pipe(range(0, 100), filter((n) => n % 2 === 0), map((n) => n * 10), { signal });
+ * for await (const n of evens) console.log(n);
+ */
+// Longest first: TypeScript tries overloads in order, and a shorter one tried first would fix the
+// callbacks' parameter types to `unknown` before the matching overload is reached.
+export function pipe<A, B, C, D, E, F, G, H, I, J, K, L, M>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  s9: Stage<I, J>,
+  s10: Stage<J, K>,
+  s11: Stage<K, L>,
+  s12: Stage<L, M>,
+  options?: PipeOptions,
+): Pipeline<M>;
+export function pipe<A, B, C, D, E, F, G, H, I, J, K, L>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  s9: Stage<I, J>,
+  s10: Stage<J, K>,
+  s11: Stage<K, L>,
+  options?: PipeOptions,
+): Pipeline<L>;
+export function pipe<A, B, C, D, E, F, G, H, I, J, K>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  s9: Stage<I, J>,
+  s10: Stage<J, K>,
+  options?: PipeOptions,
+): Pipeline<K>;
+export function pipe<A, B, C, D, E, F, G, H, I, J>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  s9: Stage<I, J>,
+  options?: PipeOptions,
+): Pipeline<J>;
+export function pipe<A, B, C, D, E, F, G, H, I>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+  options?: PipeOptions,
+): Pipeline<I>;
+export function pipe<A, B, C, D, E, F, G, H>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  options?: PipeOptions,
+): Pipeline<H>;
+export function pipe<A, B, C, D, E, F, G>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  options?: PipeOptions,
+): Pipeline<G>;
+export function pipe<A, B, C, D, E, F>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  options?: PipeOptions,
+): Pipeline<F>;
+export function pipe<A, B, C, D, E>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  options?: PipeOptions,
+): Pipeline<E>;
+export function pipe<A, B, C, D>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  options?: PipeOptions,
+): Pipeline<D>;
+export function pipe<A, B, C>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  options?: PipeOptions,
+): Pipeline<C>;
+export function pipe<A, B>(source: Source<A>, s1: Stage<A, B>, options?: PipeOptions): Pipeline<B>;
+export function pipe<A>(source: Source<A>, options?: PipeOptions): Pipeline<A>;
+export function pipe(source: Source<unknown>, ...rest: unknown[]): Pipeline<unknown> {
+  const { stages, signal } = splitArguments(rest);
+  const input = from(source);
+  if (input instanceof Pipeline) {
+    // A pipeline piped further is one longer pipeline: its stages fuse with the new ones.
+    const signals = signal && !input.signals.includes(signal) ? [...input.signals, signal] : input.signals;
+    return new Pipeline(input.source, [...input.stages, ...stages], signals);
+  }
+  return new Pipeline(input, stages, signal ? [signal] : []);
+}
+
+function splitArguments(rest: unknown[]): { stages: Stage<any, any>[]; signal: AbortSignal | undefined } {
+  const last = rest[rest.length - 1];
+  const hasOptions = rest.length > 0 && typeof last !== 'function';
+  const stages = (hasOptions ? rest.slice(0, -1) : rest) as Stage<any, any>[];
+  stages.forEach((stage, position) => {
+    if (typeof stage !== 'function') {
+      throw new TypeError(`Expected stage ${position + 1} of pipe to be a function, got ${describe(stage)}`);
+    }
+  });
+  if (!hasOptions || last === undefined) return { stages, signal: undefined };
+  if (last === null || typeof last !== 'object') {
+    throw new TypeError(
+      `Expected the last argument of pipe to be a stage or an options object, got ${describe(last)}`,
+    );
+  }
+  const signal = (last as PipeOptions).signal;
+  assertSignal('signal', signal);
+  return { stages, signal };
+}

@@ -1,0 +1,97 @@
+import { isCooperative } from './cooperative.js';
+import { type Op } from './ops.js';
+import { Segment } from './segment.js';
+import { stageSpec } from './stage-spec.js';
+import { describe } from '../util/validate.js';
+import type { Stage } from './types.js';
+
+/**
+ * A pipeline: an `AsyncIterable` that owns its stages. Each iteration builds the stages afresh
+ * against its own signal, aborted when the iteration ends however it ends.
+ */
+export class Pipeline<T> implements AsyncIterable<T> {
+  /** @internal */
+  constructor(
+    readonly source: AsyncIterable<unknown>,
+    readonly stages: readonly Stage<any, any>[],
+    readonly signals: readonly AbortSignal[],
+  ) {}
+
+  /** The optional `signal` is the one ix passes; it stops this iteration like `options.signal`. */
+  [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterableIterator<T> {
+    return openPipeline(this, signal);
+  }
+}
+
+/** Consecutive fused ops, and the stage that reads them (none for the last group). */
+interface Group {
+  ops: Op[];
+  stage?: { fn: Stage<any, any>; position: number };
+}
+
+/**
+ * Builds one run of a pipeline: runs of fusable stages become the ops of one `Segment`, and every
+ * other stage sits between two segments. Each segment owns the signal of the stage that feeds it
+ * (and of its own callbacks) and aborts it when it ends, however it ends, while it listens to the
+ * signal of the stage that reads it: so the end of any segment reaches every stage upstream at once,
+ * and cleanup never waits on a stage nobody told to stop.
+ */
+export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Segment<T> {
+  const groups = groupStages(pipeline.stages);
+  const controllers = groups.map(() => new AbortController());
+  const last = groups.length - 1;
+  const userSignals =
+    signal && !pipeline.signals.includes(signal) ? [...pipeline.signals, signal] : pipeline.signals;
+  let upstream: AsyncIterable<unknown> = pipeline.source;
+  let cooperative = isCooperative(upstream);
+  for (let i = 0; ; i++) {
+    const segment = new Segment<unknown>(upstream, {
+      ops: groups[i].ops,
+      signal: controllers[i].signal,
+      stopSignals: i === last ? userSignals : [controllers[i + 1].signal],
+      owned: controllers[i],
+      cooperative,
+      label: i === last ? 'pipe' : 'pipe segment',
+    });
+    if (i === last) return segment as Segment<T>;
+    const { fn, position } = groups[i].stage!;
+    const spec = stageSpec(fn);
+    const stageSignal = controllers[i + 1].signal;
+    cooperative = spec !== undefined;
+    upstream =
+      spec && 'impl' in spec
+        ? spec.impl(segment, { signal: stageSignal })
+        : callForeignStage(fn, segment, stageSignal, position);
+  }
+}
+
+function groupStages(stages: readonly Stage<any, any>[]): Group[] {
+  const groups: Group[] = [{ ops: [] }];
+  stages.forEach((fn, position) => {
+    const spec = stageSpec(fn);
+    const current = groups[groups.length - 1];
+    if (spec && 'ops' in spec) current.ops.push(...spec.ops);
+    else {
+      current.stage = { fn, position };
+      groups.push({ ops: [] });
+    }
+  });
+  return groups;
+}
+
+function callForeignStage(
+  stage: Stage<any, any>,
+  input: AsyncIterable<unknown>,
+  signal: AbortSignal,
+  position: number,
+) {
+  const output = stage(input, { signal });
+  if (
+    output === null ||
+    typeof output !== 'object' ||
+    typeof (output as any)[Symbol.asyncIterator] !== 'function'
+  ) {
+    throw new TypeError(`Expected stage ${position + 1} to return an AsyncIterable, got ${describe(output)}`);
+  }
+  return output;
+}

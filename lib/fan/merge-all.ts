@@ -1,0 +1,26 @@
+import { implStage } from '../core/define-stage.js';
+import { mergeCore } from './merge-core.js';
+import { assertCount, assertOptions } from '../util/validate.js';
+import type { Source, Stage } from '../core/types.js';
+
+/** Options of `mergeAll`. */
+export interface MergeAllOptions {
+  /** Most inner sources read at once. @default Infinity */
+  concurrency?: number;
+}
+
+/**
+ * The book's bridge with fan-in: reads a stream of sources, up to `concurrency` of them at once,
+ * and yields their values as they arrive (each inner source's order kept). The outer stream is
+ * read only while fewer than `concurrency` inner sources are open, so it is never read ahead.
+ * Errors, abort and `break` end every open inner source as `merge` does, then the outer one.
+ *
+ * @example
+ * pipe(userIds, map((id) => fetchPages(id)), mergeAll({ concurrency: 4 }));
+ */
+export function mergeAll<T>(options: MergeAllOptions = {}): Stage<Source<T>, T> {
+  assertOptions('options', options);
+  const { concurrency = Infinity } = options;
+  assertCount('concurrency', concurrency, 1, true);
+  return implStage((sources, { signal }) => mergeCore(sources, [], concurrency, signal));
+}

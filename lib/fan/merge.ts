@@ -1,0 +1,30 @@
+import { from } from '../core/from.js';
+import { cooperativeSource } from '../core/cooperative.js';
+import { MergeIterator } from './merge-core.js';
+import { pipe, type Pipeline } from '../core/pipe.js';
+import type { Source } from '../core/types.js';
+
+/** The value type of a source. */
+export type SourceValue<S> = S extends Source<infer T> ? T : never;
+
+/**
+ * Fan-in: yields the values of every source as they arrive, keeping each source's own order.
+ * Every source is opened on the first `next()` and has at most one `next()` pending — its
+ * backpressure: a source is pulled again only once its last value has been read. Fair: values
+ * are served in arrival order, so an always-ready source cannot starve a slow one.
+ *
+ * Ends when every source has ended. On `break`, abort or the first error, every source is
+ * returned, the never-pulled ones too; a source stuck in an `await` gets an aborted signal and a
+ * `return()` that is not waited on, so it cannot hang the consumer.
+ *
+ * @example
+ * for await (const event of pipe(merge(clicks, keys, ticks), { signal })) handle(event);
+ */
+export function merge<S extends Source<any>[]>(...sources: S): Pipeline<SourceValue<S[number]>> {
+  const iterables = sources.map((source) => from(source));
+  return pipe(
+    cooperativeSource(
+      (signal) => new MergeIterator<SourceValue<S[number]>>(undefined, iterables, Infinity, signal),
+    ),
+  );
+}

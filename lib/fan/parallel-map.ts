@@ -1,0 +1,97 @@
+import { onAbort } from '../util/abort.js';
+import { ParallelIterator, type StartCall } from './parallel-iterator.js';
+import { implStage } from '../core/define-stage.js';
+import { isThenable } from '../util/deferred.js';
+import { release, track } from '../util/registry.js';
+import {
+  assertBoolean,
+  assertCount,
+  assertDuration,
+  assertFunction,
+  assertOptions,
+} from '../util/validate.js';
+import { TimeoutError } from '../core/errors.js';
+import type { Callback, Stage } from '../core/types.js';
+
+/** Options of `parallelMap`. */
+export interface ParallelMapOptions {
+  /** Most callbacks running at once. @default 1 */
+  concurrency?: number;
+  /** Yield in input order (true) or in completion order (false). @default true */
+  ordered?: boolean;
+  /** Milliseconds one call may take: then its signal aborts and the stage fails with a `TimeoutError`. */
+  timeout?: number;
+}
+
+/**
+ * Fan-out and fan-in in one stage: runs `fn(value, { signal, index })` on up to `concurrency`
+ * values at once and yields the results, in input order by default (a reorder window of at most
+ * `concurrency` results) or in completion order with `ordered: false`.
+ *
+ * Reads the source at most `concurrency` items ahead of demand: running calls plus results
+ * waiting to be read never exceed it. The first callback error (a throw, a rejection or a
+ * `timeout`) aborts the other calls' signals, waits for them to settle, returns the source and
+ * ends the stage with that error. Abort and `break` do the same without an error of their own.
+ *
+ * @example
+ * pipe(urls, parallelMap((url, { signal }) => fetch(url, { signal }), { concurrency: 8 }));
+ */
+export function parallelMap<I, O>(
+  fn: Callback<I, O>,
+  options: ParallelMapOptions = {},
+): Stage<I, Awaited<O>> {
+  assertFunction('fn', fn);
+  assertOptions('options', options);
+  const { concurrency = 1, ordered = true, timeout } = options;
+  assertCount('concurrency', concurrency, 1, true);
+  assertBoolean('ordered', ordered);
+  if (timeout !== undefined) assertDuration('timeout', timeout);
+  const startCall: StartCall<I, Awaited<O>> = (value, index, signal, onTimeout) =>
+    timeout === undefined
+      ? invoke(fn, value, index, signal)
+      : invokeWithTimeout(fn, value, index, signal, timeout, onTimeout);
+  return implStage((source, { signal }) => ({
+    [Symbol.asyncIterator]: () => new ParallelIterator(source, signal, startCall, concurrency, ordered),
+  }));
+}
+
+/** Calls `fn` as a promise: a synchronous throw becomes a rejection, a plain value a fulfilment. */
+function invoke<I, O>(fn: Callback<I, O>, value: I, index: number, signal: AbortSignal): Promise<Awaited<O>> {
+  try {
+    const out = fn(value, { signal, index });
+    return (isThenable(out) ? Promise.resolve(out) : Promise.resolve(out as Awaited<O>)) as Promise<
+      Awaited<O>
+    >;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Calls `fn` with a signal of its own that a timer aborts with a `TimeoutError`, reported at once
+ * through `onTimeout`; the returned promise still settles only when the call itself does, so the
+ * stage's cleanup can wait for it.
+ */
+function invokeWithTimeout<I, O>(
+  fn: Callback<I, O>,
+  value: I,
+  index: number,
+  signal: AbortSignal,
+  timeout: number,
+  onTimeout: (error: unknown) => void,
+): Promise<Awaited<O>> {
+  const call = new AbortController();
+  const removeListener = onAbort(signal, () => call.abort(signal.reason), 'parallelMap call');
+  const timer = track('timer', `parallelMap timeout(${timeout})`);
+  const handle = setTimeout(() => {
+    release(timer);
+    const error = new TimeoutError(`parallelMap callback ${index} took longer than ${timeout} ms`);
+    call.abort(error);
+    onTimeout(error);
+  }, timeout);
+  return invoke(fn, value, index, call.signal).finally(() => {
+    clearTimeout(handle);
+    release(timer);
+    removeListener();
+  });
+}

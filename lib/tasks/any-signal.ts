@@ -1,0 +1,46 @@
+import { onAbort } from '../util/abort.js';
+import { describe } from '../util/validate.js';
+
+/** A signal that can be let go of: `dispose()` removes its listeners from the inputs. */
+export interface DisposableSignal extends AbortSignal {
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Go's or-channel: a signal that aborts as soon as any input does, with that input's reason.
+ * Once it fires, or once `dispose()` is called, it holds no listener on any input, so a
+ * long-lived input does not accumulate listeners from short-lived combinations. `undefined`
+ * inputs are skipped, so optional signals can be passed straight through.
+ *
+ * @example
+ * using signal = anySignal(request.signal, AbortSignal.timeout(5_000));
+ */
+export function anySignal(...signals: (AbortSignal | undefined)[]): DisposableSignal {
+  signals.forEach((signal, position) => {
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError(
+        `Expected argument ${position + 1} of anySignal to be an AbortSignal, got ${describe(signal)}`,
+      );
+    }
+  });
+  const inputs = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  const controller = new AbortController();
+  const removals: (() => void)[] = [];
+  const dispose = (): void => {
+    for (const remove of removals.splice(0)) remove();
+  };
+  const already = inputs.find((input) => input.aborted);
+  if (already) {
+    controller.abort(already.reason);
+  } else {
+    for (const input of inputs) {
+      const fire = (): void => {
+        dispose();
+        controller.abort(input.reason);
+      };
+      removals.push(onAbort(input, fire, 'anySignal'));
+    }
+  }
+  return Object.assign(controller.signal, { dispose, [Symbol.dispose]: dispose });
+}

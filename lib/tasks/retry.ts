@@ -1,0 +1,96 @@
+import { after } from './after.js';
+import {
+  assertBoolean,
+  assertCount,
+  assertDuration,
+  assertFunction,
+  assertOptions,
+  assertSignal,
+  describe,
+} from '../util/validate.js';
+import type { SignalOptions } from '../core/types.js';
+
+export interface RetryOptions extends SignalOptions {
+  /** Tries after the first one; `Infinity` retries until success or abort. @default 3 */
+  retries?: number;
+  /** Delay before the first retry, in ms. @default 100 */
+  minDelay?: number;
+  /** Cap on any delay, in ms. @default 10_000 */
+  maxDelay?: number;
+  /** Growth of the delay per retry: `minDelay * factor ** (retry - 1)`, capped. @default 2 */
+  factor?: number;
+  /** Full jitter: wait a uniformly random time in [0, delay] instead of the delay itself. @default true */
+  jitter?: boolean;
+  /** Whether an error is worth another try; `false` stops at once. @default () => true */
+  shouldRetry?: (error: unknown, attempt: number) => boolean;
+}
+
+/** The error `retry` rejects with once it gives up: `cause` is the last error, `attempts` the tries made. */
+export class RetryError extends Error {
+  override readonly name = 'RetryError';
+  constructor(
+    override readonly cause: unknown,
+    readonly attempts: number,
+  ) {
+    super(
+      `Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ` +
+        (cause instanceof Error ? cause.message : String(cause)),
+      { cause },
+    );
+  }
+}
+
+/**
+ * Calls `fn(signal, attempt)` (attempt counts from 1) until it fulfils, waiting an exponentially
+ * growing, jittered delay between tries, and resolves its value. After the last try, or when
+ * `shouldRetry` says no, rejects with a `RetryError` carrying the last error as `cause` and the
+ * number of tries as `attempts`. Abort, during a try or a delay, rejects with `signal.reason` and
+ * clears the delay's timer; an already-aborted signal rejects before `fn` is called.
+ *
+ * @example
+ * const body = await retry((signal) => fetch(url, { signal }).then((r) => r.json()), { retries: 5, signal });
+ */
+export function retry<T>(
+  fn: (signal: AbortSignal, attempt: number) => T | PromiseLike<T>,
+  options: RetryOptions = {},
+): Promise<Awaited<T>> {
+  assertFunction('fn', fn);
+  assertOptions('options', options);
+  const {
+    retries = 3,
+    minDelay = 100,
+    maxDelay = 10_000,
+    factor = 2,
+    jitter = true,
+    shouldRetry = () => true,
+    signal,
+  } = options;
+  assertCount('retries', retries, 0, true);
+  assertDuration('minDelay', minDelay);
+  assertDuration('maxDelay', maxDelay);
+  if (maxDelay < minDelay)
+    throw new RangeError(`Expected \`maxDelay\` to be ≥ \`minDelay\` (${minDelay}), got ${maxDelay}`);
+  if (typeof factor !== 'number')
+    throw new TypeError(`Expected \`factor\` to be a finite number ≥ 1, got ${describe(factor)}`);
+  if (!Number.isFinite(factor) || factor < 1)
+    throw new RangeError(`Expected \`factor\` to be a finite number ≥ 1, got ${describe(factor)}`);
+  assertBoolean('jitter', jitter);
+  assertFunction('shouldRetry', shouldRetry);
+  assertSignal('signal', signal);
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const taskSignal = signal ?? new AbortController().signal;
+
+  const loop = async (): Promise<Awaited<T>> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn(taskSignal, attempt);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (attempt > retries || !shouldRetry(error, attempt)) throw new RetryError(error, attempt);
+      }
+      const delay = Math.min(maxDelay, minDelay * factor ** (attempt - 1));
+      await after(jitter ? Math.random() * delay : delay, { signal });
+    }
+  };
+  return loop();
+}
