@@ -29,7 +29,7 @@ export type Source<T> = AsyncIterable<T> | Iterable<T> | ReadableStream<T> | Nod
 /** Options of every sink and wait: the done channel. */
 export interface SignalOptions {
   /** Aborting it stops the work and rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** An error turned into a value (the article's `Result`). */

@@ -30,7 +30,7 @@ export type SelectedDefault = { case: 'default'; value: undefined; ok: false };
 
 export interface SelectOptions extends SignalOptions {
   /** Resolve `{ case: 'default' }` at once when no case is ready (Go's `default:`). @default false */
-  default?: boolean;
+  default?: boolean | undefined;
 }
 
 /**
@@ -50,7 +50,7 @@ export interface SelectOptions extends SignalOptions {
  */
 export function select<C extends Record<string, SelectCase>>(
   cases: C,
-  options?: SelectOptions & { default?: false },
+  options?: SelectOptions & { default?: false | undefined },
 ): Promise<Selected<C>>;
 export function select<C extends Record<string, SelectCase>>(
   cases: C,

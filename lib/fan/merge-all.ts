@@ -6,7 +6,7 @@ import type { Source, Stage } from '../core/types.js';
 /** Options of `mergeAll`. */
 export interface MergeAllOptions {
   /** Most inner sources read at once. @default Infinity */
-  concurrency?: number;
+  concurrency?: number | undefined;
 }
 
 /**

@@ -16,11 +16,11 @@ import type { Callback, Stage } from '../core/types.js';
 /** Options of `parallelMap`. */
 export interface ParallelMapOptions {
   /** Most callbacks running at once. @default 1 */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Yield in input order (true) or in completion order (false). @default true */
-  ordered?: boolean;
+  ordered?: boolean | undefined;
   /** Milliseconds one call may take: then its signal aborts and the stage fails with a `TimeoutError`. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /**

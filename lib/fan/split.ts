@@ -11,12 +11,12 @@ export interface SplitOptions<T> extends SignalOptions {
    * Routes each item to output `by(value, index)` (an integer from 0 to n − 1) instead of to
    * whichever output asks first; order per output is kept. @default undefined (first asker)
    */
-  by?: (value: T, index: number) => number;
+  by?: ((value: T, index: number) => number) | undefined;
   /**
    * Items the router may hold for outputs that have not asked: with `by`, per output; without,
    * one queue all outputs share (Go's buffered channel). 0 is an unbuffered channel. @default 0
    */
-  capacity?: number;
+  capacity?: number | undefined;
 }
 
 /** `split`'s `by` sent an item to an output that had already been returned. */

@@ -9,7 +9,7 @@ export interface TeeOptions extends SignalOptions {
    * most items held in memory. 1 runs the outputs in near lockstep, like a Go broadcast over
    * unbuffered channels. @default 1
    */
-  capacity?: number;
+  capacity?: number | undefined;
 }
 
 /**

@@ -14,13 +14,13 @@ import type { CallbackContext, Stage } from '../core/types.js';
 /** Options of `workerMap`. */
 export interface WorkerMapOptions<I> {
   /** Worker threads in the pool, and most values in flight. @default os.availableParallelism() */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Yield in input order (true) or in completion order (false). @default true */
-  ordered?: boolean;
+  ordered?: boolean | undefined;
   /** The worker module's export to call; CommonJS `module.exports = fn` works too. @default 'default' */
-  exportName?: string;
+  exportName?: string | undefined;
   /** Buffers to move to the worker instead of copying; they are detached on this side once sent. */
-  transfer?: (value: I) => readonly Transferable[];
+  transfer?: ((value: I) => readonly Transferable[]) | undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { SignalOptions, Source } from '../core/types.js';
 /** Options of `toReadable`. */
 export interface ToReadableOptions extends SignalOptions {
   /** Items the stream buffers before it stops reading the source. @default 1 */
-  highWaterMark?: number;
+  highWaterMark?: number | undefined;
 }
 
 /**

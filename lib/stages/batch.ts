@@ -10,7 +10,7 @@ export interface BatchOptions {
    * Milliseconds a short, non-empty batch may wait for more items, counted from its first item;
    * then it is yielded as it is. @default undefined (wait until `size` items or the end)
    */
-  maxWait?: number;
+  maxWait?: number | undefined;
 }
 
 /**

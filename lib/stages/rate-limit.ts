@@ -8,13 +8,13 @@ export interface RateLimitOptions {
   /** Most items let through in any window of `interval` ms. */
   limit: number;
   /** Length of the window, in milliseconds. @default 1000 */
-  interval?: number;
+  interval?: number | undefined;
   /**
    * How many items may pass back to back, between 1 and `limit`. Below `limit`, the rest of each
    * window is spread out: `burst: 1` lets one item through every `interval / limit` ms.
    * @default limit
    */
-  burst?: number;
+  burst?: number | undefined;
 }
 
 /**

@@ -16,11 +16,11 @@ export interface SuperviseOptions {
    * counts as stalled and is restarted. Time it spends waiting on the source does not count.
    * @default Infinity
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Restarts allowed in a row, that is without a value yielded in between. @default 3 */
-  maxRestarts?: number;
+  maxRestarts?: number | undefined;
   /** Milliseconds to wait before restart `n` (1, 2, … in a row), or a function of `n`. @default 0 */
-  backoff?: number | ((restart: number) => number);
+  backoff?: number | ((restart: number) => number) | undefined;
 }
 
 const STALLED = Symbol('stalled');

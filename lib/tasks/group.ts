@@ -5,7 +5,7 @@ import type { SignalOptions } from '../core/types.js';
 
 export interface GroupOptions extends SignalOptions {
   /** Tasks that may run at once; `go()` waits for a slot beyond it (Go's `SetLimit`). @default Infinity */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** A task as `Group.go` runs it: given the group's signal, like a Go function taking a `ctx`. */

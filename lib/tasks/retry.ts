@@ -12,17 +12,17 @@ import type { SignalOptions } from '../core/types.js';
 
 export interface RetryOptions extends SignalOptions {
   /** Tries after the first one; `Infinity` retries until success or abort. @default 3 */
-  retries?: number;
+  retries?: number | undefined;
   /** Delay before the first retry, in ms. @default 100 */
-  minDelay?: number;
+  minDelay?: number | undefined;
   /** Cap on any delay, in ms. @default 10_000 */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /** Growth of the delay per retry: `minDelay * factor ** (retry - 1)`, capped. @default 2 */
-  factor?: number;
+  factor?: number | undefined;
   /** Full jitter: wait a uniformly random time in [0, delay] instead of the delay itself. @default true */
-  jitter?: boolean;
+  jitter?: boolean | undefined;
   /** Whether an error is worth another try; `false` stops at once. @default () => true */
-  shouldRetry?: (error: unknown, attempt: number) => boolean;
+  shouldRetry?: ((error: unknown, attempt: number) => boolean) | undefined;
 }
 
 /** The error `retry` rejects with once it gives up: `cause` is the last error, `attempts` the tries made. */
