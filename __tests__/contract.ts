@@ -34,7 +34,10 @@ export function describeContract(name: string, subject: StageUnderTest, scope: (
     it('ends with a source error, after the stage cleaned up', async () => {
       const error = new Error('source failed');
       const source = spySource(input, { failAt: 3, error });
-      await expect(drainAll(pipe(source, subject.build(identity)))).rejects.toBe(error);
+      const caught = await drainAll(pipe(source, subject.build(identity))).catch((e: unknown) => e);
+      expect(caught).toBe(error);
+      // Rule 1: by the time the error reaches the loop, every stage has cleaned up.
+      expect(scope().leaks()).toEqual([]);
       expect(source.log.finalized).toBe(true);
     });
 
@@ -109,7 +112,14 @@ export function describeContract(name: string, subject: StageUnderTest, scope: (
       controller.abort(reason);
       await expect(pending).rejects.toBe(reason);
       expect(abortListeners(controller.signal)).toBe(0);
-      expect(source.log.finalized).toBe(true);
+      // Rule 2: the source's return() is called, not waited on; the ledger shows it until it settles.
+      expect(source.log.returned).toBe(true);
+      if (!source.log.finalized)
+        expect(
+          scope()
+            .leaks()
+            .map((leak) => leak.kind),
+        ).toContain('source');
     });
 
     it('rejects an already-aborted signal before touching the source', async () => {

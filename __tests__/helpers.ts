@@ -13,47 +13,58 @@ export interface SourceLog {
 
 /**
  * An async iterable over `values` that records how it was used. `failAt` makes the pull of that
- * index reject with `error`; each pull waits `jitter(i)` microtask ticks first.
+ * index reject with `error`; each pull waits `jitter(i)` microtask ticks first. It is an async
+ * generator whose `finally` awaits a few ticks before it sets `finalized`, as a source closing a
+ * cursor does: `finalized` is true only once a `return()` was awaited to the end (or the source
+ * ended or failed by itself), so "its finally ran by the time the loop exits" is really checked.
  */
 export function spySource<T>(
   values: readonly T[],
   options: { failAt?: number; error?: unknown; jitter?: (index: number) => number } = {},
 ): AsyncIterable<T> & { log: SourceLog } {
   const log: SourceLog = { pulls: 0, opened: false, returned: false, finalized: false };
+  async function* generate(): AsyncGenerator<T, undefined, undefined> {
+    try {
+      for (let at = 0; ; at++) {
+        await ticks(options.jitter?.(at) ?? 0);
+        if (at === options.failAt) throw options.error;
+        if (at >= values.length) return undefined;
+        yield values[at] as T;
+      }
+    } finally {
+      await closing();
+    }
+  }
+  async function closing(): Promise<void> {
+    await ticks(FINALLY_TICKS);
+    log.finalized = true;
+  }
   return {
     log,
     [Symbol.asyncIterator]() {
       log.opened = true;
-      let index = 0;
-      let done = false;
+      const generator = generate();
+      let started = false;
       return {
-        async next(): Promise<IteratorResult<T>> {
+        next(): Promise<IteratorResult<T>> {
           log.pulls++;
-          const at = index++;
-          await ticks(options.jitter?.(at) ?? 0);
-          if (done) return { done: true, value: undefined };
-          if (at === options.failAt) {
-            done = true;
-            log.finalized = true;
-            throw options.error;
-          }
-          if (at >= values.length) {
-            done = true;
-            log.finalized = true;
-            return { done: true, value: undefined };
-          }
-          return { done: false, value: values[at] };
+          started = true;
+          return generator.next();
         },
         async return(): Promise<IteratorResult<T>> {
           log.returned = true;
-          done = true;
-          log.finalized = true;
-          return { done: true, value: undefined };
+          const result = await generator.return(undefined);
+          // A generator returned before its first pull skips its body; it closes all the same.
+          if (!started && !log.finalized) await closing();
+          return result;
         },
       };
     },
   };
 }
+
+/** Ticks the spy source's `finally` awaits before it counts as finalized. */
+export const FINALLY_TICKS = 4;
 
 /** A source whose next() never settles until `release()`: a source stuck in an `await`. */
 export function stuckSource<T = never>(): AsyncIterable<T> & { log: SourceLog; release(): void } {
@@ -79,6 +90,38 @@ export function stuckSource<T = never>(): AsyncIterable<T> & { log: SourceLog; r
       };
     },
   };
+}
+
+// Captured at load so hang guards count real turns of the event loop while a test fakes timers.
+const realSetImmediate = globalThis.setImmediate;
+
+/** Resolves after `turns` real turns of the event loop (setImmediate), whatever jest fakes. */
+export async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
+}
+
+/** Thrown by `withinTurns` when what it guards has not settled in time. */
+export class HangError extends Error {
+  override readonly name = 'HangError';
+}
+
+/**
+ * A hang guard without a clock: settles as `promise` does, or rejects with a `HangError` once
+ * `count` real turns of the event loop have passed without it settling. Work driven by microtasks
+ * (every sluice pipeline over in-memory sources) settles within a turn or two, so a hang fails
+ * fast and a loaded machine cannot make it flaky.
+ */
+export async function withinTurns<T>(promise: Promise<T>, count = 200, what = 'the operation'): Promise<T> {
+  let settled = false;
+  const guard = (async () => {
+    for (let i = 0; i < count && !settled; i++) await turns(1);
+    if (!settled) throw new HangError(`${what} did not settle within ${count} turns of the event loop`);
+  })();
+  try {
+    return await Promise.race([promise, guard.then(() => promise)]);
+  } finally {
+    settled = true;
+  }
 }
 
 /** Waits `count` microtask ticks. */
