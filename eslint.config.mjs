@@ -37,7 +37,10 @@ export default tseslint.config(
         require: 'readonly',
         __dirname: 'readonly',
         performance: 'readonly',
+        structuredClone: 'readonly',
       },
     },
+    // CommonJS files (workerMap's thread entry, worker fixtures) load modules with require().
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

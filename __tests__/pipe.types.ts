@@ -40,9 +40,9 @@ assertType<Equal<typeof withIx, Pipeline<string>>>();
 // A stage whose input type does not match is a compile error.
 // @ts-expect-error toLength takes strings, range yields numbers
 pipe(range(0, 3), toLength);
-// @ts-expect-error the third stage takes numbers, the second yields strings
 pipe(
   range(0, 3),
+  // @ts-expect-error the third stage takes numbers, the second yields strings (reported at the stage)
   toString,
   map((n: number) => n),
 );

@@ -2,6 +2,7 @@ export type {
   CallbackContext,
   Callback,
   NodeReadableLike,
+  Outputs,
   Result,
   SignalOptions,
   Source,

@@ -1,7 +1,9 @@
 // Builds dist/esm and dist/cjs with tsc, each marked with its own package.json `type`
 // so Node loads the right format whichever way a consumer imports sluice.
+// The source maps name ../../lib/*.ts, which the package ships (`files`), so a stack frame under
+// --enable-source-maps names a file that exists.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const tsc = (args) =>
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', ...args], { stdio: 'inherit' });
@@ -15,4 +17,13 @@ for (const [dir, type] of [
 ]) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, JSON.stringify({ type }) + '\n');
+  // The module workerMap's threads run: plain CommonJS, the same file for both formats.
+  copyFileSync('lib/fan/worker-entry.cjs', `${dir}/fan/worker-entry.cjs`);
 }
+
+// ESM has no __dirname: worker-map finds worker-entry.cjs beside itself through import.meta.url.
+const workerMap = 'dist/esm/fan/worker-map.js';
+const code = readFileSync(workerMap, 'utf8');
+const marker = "join(__dirname, 'worker-entry.cjs')";
+if (!code.includes(marker)) throw new Error(`build: ${marker} not found in ${workerMap}`);
+writeFileSync(workerMap, code.replace(marker, "fileURLToPath(new URL('worker-entry.cjs', import.meta.url))"));

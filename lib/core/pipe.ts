@@ -9,6 +9,17 @@ export { Pipeline };
 export type PipeOptions = SignalOptions;
 
 /**
+ * What a shorter overload of `pipe` sees where a longer one sees a mismatched stage. It never
+ * matches (no function has that property), but it makes the compiler, TypeScript 5 and 7 alike,
+ * report the stage against the type it should take (`Argument of type 'Stage<number, number>' is
+ * not assignable to parameter of type 'Stage<number, string>'`) instead of against the options
+ * (`Type 'Stage<…>' has no properties in common with type 'SignalOptions'`).
+ */
+type StageAfter<T> = Stage<T, unknown> & {
+  readonly 'expected a stage whose input matches the previous output': never;
+};
+
+/**
  * Chains a source through stages into one `AsyncIterable`; `options.signal` is the done channel
  * of the whole pipeline. Consecutive `map`, `filter`, `tap` and `take` stages run fused in one loop.
  *
@@ -36,7 +47,7 @@ export function pipe<A, B, C, D, E, F, G, H, I, J, K, L, M>(
   s10: Stage<J, K>,
   s11: Stage<K, L>,
   s12: Stage<L, M>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<M>,
 ): Pipeline<M>;
 export function pipe<A, B, C, D, E, F, G, H, I, J, K, L>(
   source: Source<A>,
@@ -51,7 +62,7 @@ export function pipe<A, B, C, D, E, F, G, H, I, J, K, L>(
   s9: Stage<I, J>,
   s10: Stage<J, K>,
   s11: Stage<K, L>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<L>,
 ): Pipeline<L>;
 export function pipe<A, B, C, D, E, F, G, H, I, J, K>(
   source: Source<A>,
@@ -65,7 +76,7 @@ export function pipe<A, B, C, D, E, F, G, H, I, J, K>(
   s8: Stage<H, I>,
   s9: Stage<I, J>,
   s10: Stage<J, K>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<K>,
 ): Pipeline<K>;
 export function pipe<A, B, C, D, E, F, G, H, I, J>(
   source: Source<A>,
@@ -78,7 +89,7 @@ export function pipe<A, B, C, D, E, F, G, H, I, J>(
   s7: Stage<G, H>,
   s8: Stage<H, I>,
   s9: Stage<I, J>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<J>,
 ): Pipeline<J>;
 export function pipe<A, B, C, D, E, F, G, H, I>(
   source: Source<A>,
@@ -90,7 +101,7 @@ export function pipe<A, B, C, D, E, F, G, H, I>(
   s6: Stage<F, G>,
   s7: Stage<G, H>,
   s8: Stage<H, I>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<I>,
 ): Pipeline<I>;
 export function pipe<A, B, C, D, E, F, G, H>(
   source: Source<A>,
@@ -101,7 +112,7 @@ export function pipe<A, B, C, D, E, F, G, H>(
   s5: Stage<E, F>,
   s6: Stage<F, G>,
   s7: Stage<G, H>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<H>,
 ): Pipeline<H>;
 export function pipe<A, B, C, D, E, F, G>(
   source: Source<A>,
@@ -111,7 +122,7 @@ export function pipe<A, B, C, D, E, F, G>(
   s4: Stage<D, E>,
   s5: Stage<E, F>,
   s6: Stage<F, G>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<G>,
 ): Pipeline<G>;
 export function pipe<A, B, C, D, E, F>(
   source: Source<A>,
@@ -120,7 +131,7 @@ export function pipe<A, B, C, D, E, F>(
   s3: Stage<C, D>,
   s4: Stage<D, E>,
   s5: Stage<E, F>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<F>,
 ): Pipeline<F>;
 export function pipe<A, B, C, D, E>(
   source: Source<A>,
@@ -128,23 +139,27 @@ export function pipe<A, B, C, D, E>(
   s2: Stage<B, C>,
   s3: Stage<C, D>,
   s4: Stage<D, E>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<E>,
 ): Pipeline<E>;
 export function pipe<A, B, C, D>(
   source: Source<A>,
   s1: Stage<A, B>,
   s2: Stage<B, C>,
   s3: Stage<C, D>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<D>,
 ): Pipeline<D>;
 export function pipe<A, B, C>(
   source: Source<A>,
   s1: Stage<A, B>,
   s2: Stage<B, C>,
-  options?: PipeOptions,
+  options?: PipeOptions | StageAfter<C>,
 ): Pipeline<C>;
-export function pipe<A, B>(source: Source<A>, s1: Stage<A, B>, options?: PipeOptions): Pipeline<B>;
-export function pipe<A>(source: Source<A>, options?: PipeOptions): Pipeline<A>;
+export function pipe<A, B>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  options?: PipeOptions | StageAfter<B>,
+): Pipeline<B>;
+export function pipe<A>(source: Source<A>, options?: PipeOptions | StageAfter<A>): Pipeline<A>;
 export function pipe(source: Source<unknown>, ...rest: unknown[]): Pipeline<unknown> {
   const { stages, signal } = splitArguments(rest);
   const input = from(source);

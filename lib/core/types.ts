@@ -37,3 +37,23 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** A callback as `map`, `filter`, `tap` and `forEach` call it. */
 export type Callback<T, R> = (value: T, context: CallbackContext) => R | PromiseLike<R>;
+
+/**
+ * `n` copies of `T` as a tuple when `N` is a literal (`Outputs<Branch<number>, 2>` is
+ * `[Branch<number>, Branch<number>]`), so `const [a, b] = tee(source, 2)` needs no `!` under
+ * `noUncheckedIndexedAccess`; a plain `T[]` when `N` is `number`, or a literal above 64.
+ *
+ * @example
+ * const pair: Outputs<string, 2> = ['left', 'right'];
+ */
+export type Outputs<T, N extends number> = N extends number
+  ? number extends N
+    ? T[]
+    : BuildOutputs<T, N, []>
+  : never;
+
+type BuildOutputs<T, N extends number, Acc extends T[]> = Acc['length'] extends N
+  ? Acc
+  : Acc['length'] extends 64
+    ? T[]
+    : BuildOutputs<T, N, [...Acc, T]>;

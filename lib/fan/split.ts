@@ -1,7 +1,7 @@
 import { Fifo } from '../util/fifo.js';
 import { EMPTY, route, type Branch, type Policy } from './router.js';
 import { assertCount, assertFunction, assertOptions, assertSignal, describe } from '../util/validate.js';
-import type { SignalOptions, Source } from '../core/types.js';
+import type { Outputs, SignalOptions, Source } from '../core/types.js';
 
 export type { Branch };
 
@@ -52,6 +52,11 @@ export class OrphanError extends Error {
  * const [a, b, c] = split(jobs, 3, { signal });
  * await Promise.all([a, b, c].map((out) => forEach(out, work)));
  */
+export function split<T, N extends number>(
+  source: Source<T>,
+  n: N,
+  options?: SplitOptions<T>,
+): Outputs<Branch<T>, N>;
 export function split<T>(source: Source<T>, n: number, options: SplitOptions<T> = {}): Branch<T>[] {
   assertCount('n', n, 1);
   assertOptions('options', options);

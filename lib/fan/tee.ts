@@ -1,6 +1,6 @@
 import { EMPTY, route, type Branch, type Policy } from './router.js';
 import { assertCount, assertOptions, assertSignal } from '../util/validate.js';
-import type { SignalOptions, Source } from '../core/types.js';
+import type { Outputs, SignalOptions, Source } from '../core/types.js';
 
 /** Options of `tee`. */
 export interface TeeOptions extends SignalOptions {
@@ -30,6 +30,11 @@ export interface TeeOptions extends SignalOptions {
  * const [toDisk, toStats] = tee(readings, 2, { capacity: 16, signal });
  * await Promise.all([forEach(toDisk, save), forEach(toStats, count)]);
  */
+export function tee<T, N extends number>(
+  source: Source<T>,
+  n: N,
+  options?: TeeOptions,
+): Outputs<Branch<T>, N>;
 export function tee<T>(source: Source<T>, n: number, options: TeeOptions = {}): Branch<T>[] {
   assertCount('n', n, 1);
   assertOptions('options', options);

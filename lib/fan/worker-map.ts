@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
+import type { TransferListItem, Worker } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { onAbort } from '../util/abort.js';
 import { implStage } from '../core/define-stage.js';
 import { release, track } from '../util/registry.js';
-import { assertBoolean, assertCount, assertFunction, describe } from '../util/validate.js';
+import { assertBoolean, assertCount, assertFunction, assertOptions, describe } from '../util/validate.js';
 import { parallelMap } from './parallel-map.js';
+import { reviveWorkerError } from './worker-error.js';
 import type { CallbackContext, Stage } from '../core/types.js';
 
 /** Options of `workerMap`. */
@@ -19,8 +20,11 @@ export interface WorkerMapOptions<I> {
   ordered?: boolean | undefined;
   /** The worker module's export to call; CommonJS `module.exports = fn` works too. @default 'default' */
   exportName?: string | undefined;
-  /** Buffers to move to the worker instead of copying; they are detached on this side once sent. */
-  transfer?: ((value: I) => readonly Transferable[]) | undefined;
+  /**
+   * Buffers to move to the worker instead of copying; they are detached on this side once sent.
+   * Node's `TransferListItem` (an `ArrayBuffer`, a `MessagePort`…) or a typed array's `buffer`.
+   */
+  transfer?: ((value: I) => readonly (TransferListItem | ArrayBufferLike)[]) | undefined;
 }
 
 /**
@@ -36,7 +40,9 @@ export interface WorkerMapOptions<I> {
  * Threads start on demand once iteration starts; the pool is destroyed, and every thread has exited,
  * before the stage ends however it ends. Reads at most `concurrency` items ahead; the pool's own queue
  * is capped at `concurrency` and never holds more, as no more tasks are ever in flight. The first
- * error (the worker's, with its message and stack) ends the stage. Abort and `break` drop queued
+ * error ends the stage; a worker's error keeps its `name`, `message`, `stack`, `cause`, `code`,
+ * `errno`, `syscall`, `path` and other own enumerable fields (a custom class arrives as an `Error`
+ * with the same `name`; the built-in classes as themselves). Abort and `break` drop queued
  * tasks and terminate the threads running the others: the worker function gets no signal (it cannot
  * cross threads), and a synchronous task could not observe one mid-call anyway, so it is killed, not
  * asked to stop; an async task is killed too and its `finally` does not run. The abort's rejection
@@ -52,14 +58,11 @@ export interface WorkerMapOptions<I> {
  */
 export function workerMap<I = unknown, O = unknown>(
   worker: string | URL,
-  {
-    concurrency = availableParallelism(),
-    ordered = true,
-    exportName = 'default',
-    transfer,
-  }: WorkerMapOptions<I> = {},
+  options: WorkerMapOptions<I> = {},
 ): Stage<I, O> {
   const filename = resolveWorker(worker);
+  assertOptions('options', options);
+  const { concurrency = availableParallelism(), ordered = true, exportName = 'default', transfer } = options;
   assertCount('concurrency', concurrency, 1);
   assertBoolean('ordered', ordered);
   if (typeof exportName !== 'string' || exportName === '')
@@ -70,6 +73,10 @@ export function workerMap<I = unknown, O = unknown>(
     run<I, O>(source, signal, { filename, concurrency, ordered, exportName, transfer }),
   );
 }
+
+// What each thread runs: it calls the user's module and serializes what it throws (worker-entry.cjs).
+// Beside this file in lib/ and dist/cjs; build.mjs rewrites `__dirname` for dist/esm.
+const WORKER_ENTRY = join(__dirname, 'worker-entry.cjs');
 
 // piscina is loaded when the first workerMap stage is built, not when sluice is imported: it is
 // about half of sluice's load time, and most pipelines never start a thread.
@@ -110,7 +117,7 @@ interface RunOptions<I> {
   concurrency: number;
   ordered: boolean;
   exportName: string;
-  transfer: ((value: I) => readonly Transferable[]) | undefined;
+  transfer: ((value: I) => readonly (TransferListItem | ArrayBufferLike)[]) | undefined;
 }
 
 async function* run<I, O>(
@@ -124,8 +131,8 @@ async function* run<I, O>(
   const removeListener = onAbort(signal, () => inner.abort(signal.reason), 'workerMap');
   // minThreads 0: a thread killed by an abort is not respawned just to be destroyed.
   const pool = new Pool({
-    filename,
-    name: exportName,
+    filename: WORKER_ENTRY,
+    workerData: { filename, exportName },
     minThreads: 0,
     maxThreads: concurrency,
     maxQueue: concurrency,
@@ -141,7 +148,7 @@ async function* run<I, O>(
     } catch (error) {
       // piscina wraps the reason in an AbortError of its own; the contract wants the reason itself.
       if (callSignal.aborted) throw callSignal.reason;
-      throw explain(error, filename, exportName);
+      throw explain(reviveWorkerError(error), filename, exportName);
     }
   };
   try {
