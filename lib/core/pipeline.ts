@@ -8,6 +8,10 @@ import type { Stage } from './types.js';
 /**
  * A pipeline: an `AsyncIterable` that owns its stages. Each iteration builds the stages afresh
  * against its own signal, aborted when the iteration ends however it ends.
+ *
+ * @example
+ * const doubled: Pipeline<number> = pipe(range(0, 3), map((n) => n * 2));
+ * for await (const n of doubled) console.log(n);
  */
 export class Pipeline<T> implements AsyncIterable<T> {
   /** @internal */

@@ -20,6 +20,7 @@ export type Stage<I, O> = (source: AsyncIterable<I>, context: StageContext) => A
 /** A minimal structural view of Node's `Readable`, so the types need no `@types/node` import. */
 export interface NodeReadableLike<T = unknown> extends AsyncIterable<T> {
   readonly readable: boolean;
+  /** Present on every Node `Readable`; with `readable`, what tells one apart from other iterables. */
   pipe: (...args: any[]) => unknown;
 }
 

@@ -287,6 +287,7 @@ class Router<T> {
  * so it can be iterated once.
  */
 export interface Branch<T> extends AsyncIterableIterator<T> {
+  /** Stops this output at once, without waiting on its pending `next()`, which resolves `done`. */
   return(): Promise<IteratorResult<T>>;
 }
 

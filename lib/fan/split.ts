@@ -19,7 +19,14 @@ export interface SplitOptions<T> extends SignalOptions {
   capacity?: number | undefined;
 }
 
-/** `split`'s `by` sent an item to an output that had already been returned. */
+/**
+ * `split`'s `by` sent an item to an output that had already been returned.
+ *
+ * @example
+ * const [evens, odds] = split(range(0, 10), 2, { by: (n) => n % 2 });
+ * await odds.return();
+ * await collect(evens).catch((error) => error instanceof OrphanError && console.log(error.value));
+ */
 export class OrphanError extends Error {
   override readonly name = 'OrphanError';
   constructor(

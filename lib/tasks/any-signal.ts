@@ -3,7 +3,9 @@ import { describe } from '../util/validate.js';
 
 /** A signal that can be let go of: `dispose()` removes its listeners from the inputs. */
 export interface DisposableSignal extends AbortSignal {
+  /** Removes the listeners this signal holds on its inputs; calling it again is harmless. */
   dispose(): void;
+  /** `dispose()`, for `using`. */
   [Symbol.dispose](): void;
 }
 

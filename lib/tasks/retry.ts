@@ -25,7 +25,15 @@ export interface RetryOptions extends SignalOptions {
   shouldRetry?: ((error: unknown, attempt: number) => boolean) | undefined;
 }
 
-/** The error `retry` rejects with once it gives up: `cause` is the last error, `attempts` the tries made. */
+/**
+ * The error `retry` rejects with once it gives up: `cause` is the last error, `attempts` the tries made.
+ *
+ * @example
+ * const body = await retry((signal) => fetchJson(url, signal), { retries: 3 }).catch((error) => {
+ *   if (error instanceof RetryError) console.error(`gave up after ${error.attempts} tries`, error.cause);
+ *   throw error;
+ * });
+ */
 export class RetryError extends Error {
   override readonly name = 'RetryError';
   constructor(

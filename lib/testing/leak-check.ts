@@ -3,7 +3,15 @@ import { liveResources, nextResourceId, openScope, type Resource } from '../util
 /** Something sluice started that was still running when the check ran. */
 export type Leak = Pick<Resource, 'kind' | 'label' | 'stack'>;
 
-/** Thrown by a failed leak check; `leaks` lists what outlived the scope. */
+/**
+ * Thrown by a failed leak check; `leaks` lists what outlived the scope.
+ *
+ * @example
+ * await scope.check().catch((error) => {
+ *   if (error instanceof LeakError) console.table(error.leaks);
+ *   throw error;
+ * });
+ */
 export class LeakError extends Error {
   override readonly name = 'LeakError';
   constructor(readonly leaks: readonly Leak[]) {
@@ -19,12 +27,26 @@ export class LeakError extends Error {
 // Captured at load so the check still reaches the real event loop while a test fakes timers.
 const realSetImmediate = globalThis.setImmediate;
 
-/** Lets every microtask chain and one more turn of the event loop run, on real timers. */
+/**
+ * Lets every microtask chain and one more turn of the event loop run, on real timers.
+ *
+ * @example
+ * controller.abort();
+ * await settle();
+ * expect(source.log.returned).toBe(true);
+ */
 export async function settle(turns = 2): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
 }
 
-/** A window of time, usually one test: leaks are what was started in it and is still running. */
+/**
+ * A window of time, usually one test: leaks are what was started in it and is still running.
+ *
+ * @example
+ * const scope = new LeakScope();
+ * await collect(pipe(range(0, 3), map((n) => n * 2)));
+ * await scope.check(); // throws a LeakError if a timer, listener or thread is left
+ */
 export class LeakScope {
   private readonly firstId = nextResourceId();
   private readonly closeScope = openScope();
