@@ -1,3 +1,4 @@
+import { isOwn, OWN } from './brand.js';
 import { pipe } from './pipe.js';
 import type { Stage, StageContext } from './types.js';
 import type { Op } from './ops.js';
@@ -19,6 +20,16 @@ export function fusedStage<I, O>(op: Op): Stage<I, O> {
   return defineStage({ ops: [op] });
 }
 
+/**
+ * A stage sluice implements itself. What it returns is marked as sluice's own: it honours the
+ * signal it is given, so the stage reading it may wait for its `return()`.
+ */
 export function implStage<I, O>(impl: StageImpl): Stage<I, O> {
-  return defineStage({ impl });
+  return defineStage({
+    impl: (source, context) => {
+      const output = impl(source, context);
+      if (!isOwn(output)) Object.defineProperty(output, OWN, { value: true });
+      return output;
+    },
+  });
 }

@@ -1,5 +1,5 @@
-import { isCooperative } from './cooperative.js';
 import { type Op } from './ops.js';
+import type { Outlet } from './outlet.js';
 import { Segment } from './segment.js';
 import { stageSpec } from './stage-spec.js';
 import { describe } from '../util/validate.js';
@@ -14,17 +14,40 @@ import type { Stage } from './types.js';
  * for await (const n of doubled) console.log(n);
  */
 export class Pipeline<T> implements AsyncIterable<T> {
-  /** @internal */
-  constructor(
-    readonly source: AsyncIterable<unknown>,
-    readonly stages: readonly Stage<any, any>[],
-    readonly signals: readonly AbortSignal[],
-  ) {}
+  private constructor() {}
 
   /** The optional `signal` is the one ix passes; it stops this iteration like `options.signal`. */
   [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterableIterator<T> {
     return openPipeline(this, signal);
   }
+}
+
+/** What a pipeline is made of: kept out of the public object, so its state stays private. */
+interface Parts {
+  readonly source: AsyncIterable<unknown>;
+  readonly stages: readonly Stage<any, any>[];
+  readonly signals: readonly AbortSignal[];
+}
+
+const parts = new WeakMap<Pipeline<unknown>, Parts>();
+
+/** A pipeline of `stages` over `input`; a pipeline piped further is one longer pipeline. */
+export function makePipeline<T>(
+  input: AsyncIterable<unknown>,
+  stages: readonly Stage<any, any>[],
+  signal: AbortSignal | undefined,
+): Pipeline<T> {
+  const inner = input instanceof Pipeline ? parts.get(input) : undefined;
+  const own: Parts = inner
+    ? {
+        source: inner.source,
+        stages: [...inner.stages, ...stages],
+        signals: signal && !inner.signals.includes(signal) ? [...inner.signals, signal] : inner.signals,
+      }
+    : { source: input, stages, signals: signal ? [signal] : [] };
+  const pipeline = Object.create(Pipeline.prototype) as Pipeline<T>;
+  parts.set(pipeline, own);
+  return pipeline;
 }
 
 /** Consecutive fused ops, and the stage that reads them (none for the last group). */
@@ -40,32 +63,28 @@ interface Group {
  * signal of the stage that reads it: so the end of any segment reaches every stage upstream at once,
  * and cleanup never waits on a stage nobody told to stop.
  */
-export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Segment<T> {
-  const groups = groupStages(pipeline.stages);
+export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
+  const { source, stages, signals } = parts.get(pipeline)!;
+  const groups = groupStages(stages);
   const controllers = groups.map(() => new AbortController());
   const last = groups.length - 1;
-  const userSignals =
-    signal && !pipeline.signals.includes(signal) ? [...pipeline.signals, signal] : pipeline.signals;
-  let upstream: AsyncIterable<unknown> = pipeline.source;
-  let cooperative = isCooperative(upstream);
+  const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
+  let upstream: AsyncIterable<unknown> = source;
   for (let i = 0; ; i++) {
     const segment = new Segment<unknown>(upstream, {
       ops: groups[i].ops,
-      signal: controllers[i].signal,
       stopSignals: i === last ? userSignals : [controllers[i + 1].signal],
       owned: controllers[i],
-      cooperative,
       label: i === last ? 'pipe' : 'pipe segment',
     });
-    if (i === last) return segment as Segment<T>;
+    if (i === last) return segment.outlet as Outlet<T>;
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
     const stageSignal = controllers[i + 1].signal;
-    cooperative = spec !== undefined;
     upstream =
       spec && 'impl' in spec
-        ? spec.impl(segment, { signal: stageSignal })
-        : callForeignStage(fn, segment, stageSignal, position);
+        ? spec.impl(segment.outlet, { signal: stageSignal })
+        : callForeignStage(fn, segment.outlet, stageSignal, position);
   }
 }
 

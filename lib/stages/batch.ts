@@ -1,5 +1,7 @@
-import { Puller } from './puller.js';
 import { implStage } from '../core/define-stage.js';
+import { Engine } from '../core/engine.js';
+import { Inlet, type InletOwner } from '../core/inlet.js';
+import { END, type Outcome } from '../core/outlet.js';
 import { release, track, type Resource } from '../util/registry.js';
 import { assertCount, assertDuration, assertOptions } from '../util/validate.js';
 import type { Stage } from '../core/types.js';
@@ -32,59 +34,87 @@ export function batch<T>(size: number, options: BatchOptions = {}): Stage<T, T[]
   assertOptions('options', options);
   const { maxWait } = options;
   if (maxWait !== undefined) assertDuration('maxWait', maxWait);
-  return implStage((source, { signal }) => run(source as AsyncIterable<T>, signal, size, maxWait));
+  return implStage(
+    (source, { signal }) => new BatchEngine(source as AsyncIterable<T>, signal, size, maxWait).outlet,
+  );
 }
 
-async function* run<T>(
-  source: AsyncIterable<T>,
-  signal: AbortSignal,
-  size: number,
-  maxWait: number | undefined,
-): AsyncGenerator<T[]> {
-  const input = new Puller(source, signal, 'batch');
-  let items: T[] = [];
-  let expired = false;
-  let timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
+/** Items gathered from one inlet into arrays for one outlet, with an optional `maxWait` clock. */
+class BatchEngine<T> extends Engine<T[]> implements InletOwner<T> {
+  private readonly inlet: Inlet<T>;
+  private items: T[] = [];
+  private expired = false;
+  private timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
+  private failure: { error: unknown } | undefined;
+  private ended = false;
 
-  const clearTimer = (): void => {
-    if (!timer) return;
-    clearTimeout(timer.handle);
-    release(timer.resource);
-    timer = undefined;
-  };
-  const startTimer = (wait: number): void => {
+  constructor(
+    source: AsyncIterable<T>,
+    signal: AbortSignal,
+    private readonly size: number,
+    private readonly maxWait: number | undefined,
+  ) {
+    super(signal, `batch(${size})`);
+    this.inlet = new Inlet(source, signal, this, this.label);
+  }
+
+  protected open(): void {}
+
+  protected serve(): void {
+    while (this.outlet.waiting && !this.closed) {
+      const { items } = this;
+      const last = this.ended || this.failure !== undefined;
+      if (items.length >= this.size || (items.length > 0 && (this.expired || last))) {
+        this.items = [];
+        this.clearTimer();
+        this.expired = false;
+        this.outlet.push(items);
+        continue;
+      }
+      if (this.failure) void this.close({ kind: 'error', error: this.failure.error });
+      else if (this.ended) void this.close(END);
+      // A pull still pending at a maxWait flush is kept for the next batch, never doubled.
+      else this.inlet.pull();
+      return;
+    }
+  }
+
+  onItem(value: T): void {
+    if (this.items.push(value) === 1 && this.maxWait !== undefined) this.startTimer(this.maxWait);
+    this.serve();
+  }
+
+  onEnd(): void {
+    this.ended = true;
+    this.serve();
+  }
+
+  onError(error: unknown): void {
+    this.failure = { error };
+    this.serve();
+  }
+
+  protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+    this.clearTimer();
+    this.items = [];
+    return this.inlet.close(outcome.kind === 'abort');
+  }
+
+  private startTimer(wait: number): void {
     const resource = track('timer', `batch maxWait(${wait})`);
     const handle = setTimeout(() => {
       release(resource);
-      timer = undefined;
-      expired = true;
-      input.notify();
+      this.timer = undefined;
+      this.expired = true;
+      this.serve();
     }, wait);
-    timer = { handle, resource };
-  };
-  const onValue = (value: T): void => {
-    if (items.push(value) === 1 && maxWait !== undefined) startTimer(maxWait);
-  };
+    this.timer = { handle, resource };
+  }
 
-  try {
-    while (true) {
-      if (signal.aborted) throw signal.reason;
-      if (items.length >= size || (items.length > 0 && (expired || input.ended))) {
-        const full = items;
-        items = [];
-        clearTimer();
-        expired = false;
-        yield full;
-        continue;
-      }
-      if (input.failure) throw input.failure.error;
-      if (input.ended) return;
-      // A pull still pending at a maxWait flush is kept for the next batch, never doubled.
-      input.pull(onValue);
-      await input.changed();
-    }
-  } finally {
-    clearTimer();
-    await input.close();
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer.handle);
+    release(this.timer.resource);
+    this.timer = undefined;
   }
 }

@@ -1,6 +1,8 @@
-import { Puller } from './puller.js';
 import { implStage } from '../core/define-stage.js';
-import { release, track } from '../util/registry.js';
+import { Engine } from '../core/engine.js';
+import { Inlet, type InletOwner } from '../core/inlet.js';
+import { END, type Outcome } from '../core/outlet.js';
+import { Fifo } from '../util/fifo.js';
 import { assertCount } from '../util/validate.js';
 import type { Stage } from '../core/types.js';
 
@@ -20,37 +22,63 @@ import type { Stage } from '../core/types.js';
  */
 export function buffer<T>(capacity: number): Stage<T, T> {
   assertCount('capacity', capacity, 1);
-  return implStage((source, { signal }) => run(source as AsyncIterable<T>, signal, capacity));
+  return implStage((source, { signal }) => new BufferEngine(source as AsyncIterable<T>, signal, capacity).outlet);
 }
 
-async function* run<T>(source: AsyncIterable<T>, signal: AbortSignal, capacity: number): AsyncGenerator<T> {
-  const input = new Puller(source, signal, 'buffer');
-  const queue: T[] = [];
-  const pump = track('stage', `buffer(${capacity}) pump`);
-  // A pull in flight counts as a slot: queued plus pulling never exceeds `capacity`.
-  const fill = (): void => {
-    if (queue.length < capacity) input.pull(onValue);
-  };
-  const onValue = (value: T): void => {
-    queue.push(value);
-    fill();
-  };
-  try {
-    while (true) {
-      if (signal.aborted) throw signal.reason;
-      if (queue.length > 0) {
-        const value = queue.shift()!;
-        fill();
-        yield value;
-        continue;
-      }
-      if (input.failure) throw input.failure.error;
-      if (input.ended) return;
-      fill();
-      await input.changed();
+/** A queue of `capacity` between one inlet and one outlet, filled while there is room. */
+class BufferEngine<T> extends Engine<T> implements InletOwner<T> {
+  private readonly inlet: Inlet<T>;
+  private readonly queue = new Fifo<T>();
+  private failure: { error: unknown } | undefined;
+  private ended = false;
+
+  constructor(
+    source: AsyncIterable<T>,
+    signal: AbortSignal,
+    private readonly capacity: number,
+  ) {
+    super(signal, `buffer(${capacity})`);
+    this.inlet = new Inlet(source, signal, this, this.label);
+  }
+
+  protected open(): void {
+    this.fill();
+  }
+
+  protected serve(): void {
+    while (this.outlet.waiting && this.queue.length > 0) {
+      this.outlet.push(this.queue.shift());
+      this.fill();
     }
-  } finally {
-    release(pump);
-    await input.close();
+    if (this.queue.length > 0 || this.closed) return;
+    // Go drains a closed channel before its reader sees it closed: so the end, and the error.
+    if (this.failure) void this.close({ kind: 'error', error: this.failure.error });
+    else if (this.ended) void this.close(END);
+  }
+
+  /** A pull in flight counts as a slot: queued plus pulling never exceeds `capacity`. */
+  private fill(): void {
+    if (!this.closed && this.queue.length < this.capacity) this.inlet.pull();
+  }
+
+  onItem(value: T): void {
+    this.queue.push(value);
+    this.fill();
+    this.serve();
+  }
+
+  onEnd(): void {
+    this.ended = true;
+    this.serve();
+  }
+
+  onError(error: unknown): void {
+    this.failure = { error };
+    this.serve();
+  }
+
+  protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+    this.queue.clear();
+    return this.inlet.close(outcome.kind === 'abort');
   }
 }

@@ -21,3 +21,22 @@ export function onAbort(signal: AbortSignal, listener: () => void, label = 'abor
 export function consumerStopped(): DOMException {
   return new DOMException('The consumer stopped reading the pipeline', 'AbortError');
 }
+
+/** Signals aborted because their reader stopped (break, end, an error), not by a real abort. */
+const graceful = new WeakSet<AbortSignal>();
+
+/**
+ * Aborts the signal a stage gave its upstream. A stop that is not an abort (the reader's `break`,
+ * its end, its error) is marked so the upstream stops as a `return()` would — awaiting an idle
+ * source's `return()` — while a real abort lets go of every source at once (CONTRACT rule 2).
+ */
+export function stopUpstream(controller: AbortController, reason: unknown, hard: boolean): void {
+  if (controller.signal.aborted) return;
+  if (!hard) graceful.add(controller.signal);
+  controller.abort(reason);
+}
+
+/** Whether an aborted signal was stopped by `stopUpstream` without being a real abort. */
+export function isGracefulStop(signal: AbortSignal): boolean {
+  return graceful.has(signal);
+}

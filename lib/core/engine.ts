@@ -1,0 +1,70 @@
+import { onAbort } from '../util/abort.js';
+import { Outlet, RETURN, stopOutcome, type Outcome, type OutletOwner } from './outlet.js';
+
+/**
+ * The frame every engine with one outlet stands on (buffer, batch, heartbeat, parallelMap,
+ * merge): it opens on the first demand — an aborted signal ends it before anything is touched —
+ * listens once to the signal of the stage that reads it, and ends once, through `close`: the
+ * engine's `shutdown` stops its work and closes its inlets, then the outlet ends with the outcome
+ * and the error a source's `return()` threw, if any.
+ */
+export abstract class Engine<T> implements OutletOwner {
+  readonly outlet: Outlet<T>;
+  private started = false;
+  private removeListener: (() => void) | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    /** The signal of the stage that reads this engine: its abort stops the engine. */
+    protected readonly signal: AbortSignal,
+    protected readonly label: string,
+  ) {
+    this.outlet = new Outlet<T>(this, label);
+  }
+
+  /** Whether `close` has begun. */
+  protected get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  demand(): void {
+    if (this.closing !== undefined) return;
+    if (!this.started) {
+      this.started = true;
+      if (this.signal.aborted) {
+        void this.close({ kind: 'abort', reason: this.signal.reason });
+        return;
+      }
+      this.removeListener = onAbort(this.signal, () => void this.close(stopOutcome(this.signal)), this.label);
+      this.open();
+      if (this.closing !== undefined) return;
+    }
+    this.serve();
+  }
+
+  stop(): Promise<void> {
+    // Inside an abort's dispatch, a reader's return() may arrive before this engine's own
+    // listener has run: the abort still decides how the engine ends.
+    return this.close(this.signal.aborted ? stopOutcome(this.signal) : RETURN);
+  }
+
+  /** First demand: start reading. */
+  protected abstract open(): void;
+  /** A reader waits: hand over what is ready, or start the work that will produce it. */
+  protected abstract serve(): void;
+  /** Stops the work (callbacks told and waited for, timers cleared) and closes the inlets. */
+  protected abstract shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined>;
+
+  /** Ends the engine once, whatever ended it. */
+  protected close(outcome: Outcome): Promise<void> {
+    this.closing ??= this.cleanup(outcome);
+    return this.closing;
+  }
+
+  private async cleanup(outcome: Outcome): Promise<void> {
+    this.removeListener?.();
+    this.removeListener = undefined;
+    const closeError = await this.shutdown(outcome);
+    this.outlet.end(outcome, closeError);
+  }
+}

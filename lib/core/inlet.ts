@@ -1,0 +1,253 @@
+import { isThenable } from '../util/deferred.js';
+import { release, track, type Resource } from '../util/registry.js';
+import { describe } from '../util/validate.js';
+import { isOwn, REQUEST, type Requestable } from './brand.js';
+
+/** The engine behind an inlet: told of each item, the end, or the failure of the source. */
+export interface InletOwner<T> {
+  /** An item; the owner may call `pull()` again from here. */
+  onItem(value: T): void;
+  onEnd(): void;
+  onError(error: unknown): void;
+}
+
+const IDLE = 0;
+const PULLING = 1; // a next() is in flight
+const DELIVERING = 2; // the owner is being told of an item
+const FINISHED = 3; // ended, failed or closed: never pulled again
+
+/** How many ready values are taken in one synchronous run before a promise breaks it. */
+const MAX_SYNC_RUN = 64;
+
+/**
+ * The source side of every stage: written once here, for every engine.
+ * - Opens the source on the first pull with the stage's signal (`[Symbol.asyncIterator](signal)`,
+ *   the ix convention); a throw there is the source's failure.
+ * - Pulls one item at a time: from sluice's own outlets through `[REQUEST]`, taking a run of ready
+ *   values in a loop, from anything else through `next()`, a plain object answered included.
+ * - Checks each result as `for await` does: it must be an object, `done` is read once, a throwing
+ *   getter is a failure; a synchronous throw from `next()` is a failure, not an escape.
+ * - Closes once (`close`): see there.
+ */
+export class Inlet<T> {
+  private iterator: AsyncIterator<T> | undefined;
+  private state = IDLE;
+  private again = false;
+  private requestable = false;
+  private syncRun = 0;
+  private closing: Promise<{ error: unknown } | undefined> | undefined;
+  /** The ledger entry of a source let go of in next() with no return() to call. */
+  private stuck: Resource | undefined;
+  /** The source is sluice's own: its return() settles once its callbacks have, so it is awaited. */
+  private own: boolean;
+
+  constructor(
+    private readonly source: AsyncIterable<T>,
+    private readonly signal: AbortSignal,
+    private readonly owner: InletOwner<T>,
+    private readonly label: string,
+  ) {
+    this.own = isOwn(source);
+  }
+
+  get opened(): boolean {
+    return this.iterator !== undefined;
+  }
+
+  /** A next() is in flight. */
+  get pulling(): boolean {
+    return this.state === PULLING;
+  }
+
+  /** Ended, failed or closed. */
+  get finished(): boolean {
+    return this.state === FINISHED;
+  }
+
+  /** Opens the source now (a merge opens every source at once); false if it failed or was closed. */
+  open(): boolean {
+    if (this.iterator !== undefined || this.state === FINISHED) return this.state !== FINISHED;
+    let iterator: AsyncIterator<T>;
+    try {
+      iterator = (this.source as any)[Symbol.asyncIterator](this.signal);
+      if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function'))
+        throw new TypeError(`Expected the source's [Symbol.asyncIterator]() to return an iterator, got ${describe(iterator)}`);
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+    this.iterator = iterator;
+    this.own ||= isOwn(iterator);
+    this.requestable = typeof (iterator as Partial<Requestable<T>>)[REQUEST] === 'function';
+    return true;
+  }
+
+  /** Asks for one item unless one is asked for already; the answer goes to the owner. */
+  pull(): void {
+    if (this.state !== IDLE) {
+      if (this.state === DELIVERING) this.again = true;
+      return;
+    }
+    if (this.iterator === undefined && !this.open()) return;
+    const iterator = this.iterator!;
+    for (;;) {
+      this.state = PULLING;
+      if (this.requestable && this.syncRun < MAX_SYNC_RUN) {
+        const ready = (iterator as unknown as Requestable<T>)[REQUEST](this.onResult, this.onFailure);
+        if (ready === undefined) return;
+        this.syncRun++;
+        if (!this.deliver(ready)) return;
+        continue;
+      }
+      this.syncRun = 0;
+      let pending: Promise<IteratorResult<T>>;
+      try {
+        pending = iterator.next();
+      } catch (error) {
+        return this.fail(error);
+      }
+      // A plain object answered is awaited, as `for await` awaits it.
+      if (pending instanceof Promise) pending.then(this.onResult, this.onFailure);
+      else Promise.resolve(pending as unknown as IteratorResult<T>).then(this.onResult, this.onFailure);
+      return;
+    }
+  }
+
+  private readonly onResult = (result: IteratorResult<T>): void => {
+    if (this.stuck !== undefined) this.settledStuck();
+    else if (this.deliver(result)) this.pull();
+  };
+
+  private readonly onFailure = (error: unknown): void => {
+    if (this.stuck !== undefined) this.settledStuck();
+    else if (this.state === PULLING) this.fail(error);
+  };
+
+  private settledStuck(): void {
+    release(this.stuck);
+    this.stuck = undefined;
+  }
+
+  /** Checks a result and hands it on; true when the owner asked for the next one meanwhile. */
+  private deliver(result: IteratorResult<T>): boolean {
+    if (this.state !== PULLING) return false; // closed meanwhile: a late answer is dropped
+    let done: boolean | undefined;
+    let value: T | undefined;
+    if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+      this.fail(new TypeError(`Expected the source's next() to give an object, got ${describe(result)}`));
+      return false;
+    }
+    try {
+      done = result.done;
+      if (!done) value = result.value;
+    } catch (error) {
+      this.fail(readFailure(error));
+      return false;
+    }
+    if (done) {
+      this.state = FINISHED;
+      this.owner.onEnd();
+      return false;
+    }
+    this.state = DELIVERING;
+    this.again = false;
+    this.owner.onItem(value as T);
+    if (this.state !== DELIVERING) return false; // the owner closed the inlet
+    this.state = IDLE;
+    return this.again;
+  }
+
+  /** An iterator whose next() failed is finished, as `for await` assumes: it is not returned. */
+  private fail(error: unknown): void {
+    this.state = FINISHED;
+    this.owner.onError(error);
+  }
+
+  /**
+   * Closes once and settles when the source is closed or let go of, with the error its `return()`
+   * threw, if any. A source that finished by itself is not returned. Sluice's own source is
+   * returned and awaited: it answers a pending next() at once and waits only on its callbacks.
+   * A foreign source is returned and awaited when idle, unless `abort`: when it is stuck in
+   * next(), or on abort, its `return()` is called without waiting (an async generator's return()
+   * waits for its pending next(), which may never settle), and the ledger shows the source until
+   * that `return()` settles (CONTRACT rules 1 and 2).
+   */
+  close(abort: boolean): Promise<{ error: unknown } | undefined> {
+    this.closing ??= this.closeOnce(abort);
+    return this.closing;
+  }
+
+  private async closeOnce(abort: boolean): Promise<{ error: unknown } | undefined> {
+    const stuck = this.state === PULLING;
+    const finished = this.state === FINISHED;
+    this.state = FINISHED;
+    const iterator = this.iterator;
+    if (iterator === undefined || finished) return undefined;
+    if (this.own || !(stuck || abort)) return returnOf(iterator);
+    const label = `${this.label}: source still closing after the stage ended`;
+    if (typeof iterator.return !== 'function') {
+      if (stuck) this.stuck = track('source', label);
+      return undefined;
+    }
+    const closing = letGo(iterator, label);
+    // A source in the middle of a next() is often slow, not stuck (a read-ahead in flight): on a
+    // break it gets one turn of the event loop to finish closing, so its `finally` has usually run
+    // when the loop exits. One that takes longer is let go of, and the ledger shows it.
+    if (abort) return undefined;
+    return Promise.race([closing, oneTurn()]);
+  }
+}
+
+// Captured at load, so a test that fakes timers afterwards does not stall a close.
+const realSetImmediate = globalThis.setImmediate;
+
+function oneTurn(): Promise<undefined> {
+  return new Promise((resolve) => realSetImmediate(() => resolve(undefined)));
+}
+
+function readFailure(error: unknown): TypeError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new TypeError(`Reading the source's next() result threw: ${message}`, { cause: error });
+}
+
+/** Calls return() and waits for it, as `for await` does on `break`. */
+async function returnOf(iterator: AsyncIterator<unknown>): Promise<{ error: unknown } | undefined> {
+  try {
+    if (typeof iterator.return !== 'function') return undefined;
+    const result: unknown = await iterator.return();
+    if (result === null || (typeof result !== 'object' && typeof result !== 'function'))
+      throw new TypeError(`Expected the source's return() to give an object, got ${describe(result)}`);
+    return undefined;
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * Calls return() without waiting on it; the ledger entry lives until it settles. The promise
+ * settles with the error it threw, for a caller that chooses to wait a little.
+ */
+function letGo(iterator: AsyncIterator<unknown>, label: string): Promise<{ error: unknown } | undefined> {
+  const entry = track('source', label);
+  let closing: unknown;
+  try {
+    closing = iterator.return!();
+  } catch (error) {
+    release(entry);
+    return Promise.resolve({ error });
+  }
+  if (!isThenable(closing)) {
+    release(entry);
+    return Promise.resolve(undefined);
+  }
+  return Promise.resolve(closing).then(
+    () => {
+      release(entry);
+      return undefined;
+    },
+    (error: unknown) => {
+      release(entry);
+      return { error };
+    },
+  );
+}

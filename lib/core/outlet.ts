@@ -1,0 +1,226 @@
+import { consumerStopped, isGracefulStop } from '../util/abort.js';
+import { Fifo } from '../util/fifo.js';
+import { release, track, type Resource } from '../util/registry.js';
+import { DONE, OWN, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
+
+/** How a stage ended. `return` is its reader's `return()`, or a stop that is not an abort. */
+export type Outcome =
+  | { readonly kind: 'end' }
+  | { readonly kind: 'return' }
+  | { readonly kind: 'abort'; readonly reason: unknown }
+  | { readonly kind: 'error'; readonly error: unknown };
+
+export const END: Outcome = Object.freeze({ kind: 'end' });
+export const RETURN: Outcome = Object.freeze({ kind: 'return' });
+
+/** The engine behind an outlet. */
+export interface OutletOwner {
+  /** A reader waits: start work unless some is under way. Never called from inside `push`. */
+  demand(): void;
+  /** The reader called `return()`: stop all work, and `end` the outlet before this settles. */
+  stop(): Promise<void>;
+}
+
+/** A reader that stopped reading (break, end, error) is a `return()`; anything else an abort. */
+export function stopOutcome(signal: AbortSignal): Outcome {
+  return isGracefulStop(signal) ? RETURN : { kind: 'abort', reason: signal.reason };
+}
+
+/** The reason an ending stage aborts the signal of what it started with. */
+export function reasonOf(outcome: Outcome): unknown {
+  if (outcome.kind === 'abort') return outcome.reason;
+  if (outcome.kind === 'error') return outcome.error;
+  return consumerStopped();
+}
+
+const NONE = 0;
+const CAPTURING = 1; // a [REQUEST] asked the owner: a value pushed now is returned, not handed over
+const CAPTURED = 2;
+
+interface Waiter<T> {
+  readonly resolve: Resolve<T>;
+  readonly reject: Reject;
+}
+
+/**
+ * The reading side of every edge sluice returns: an async iterator that keeps the whole protocol
+ * for any reader, so an engine only calls `push(value)` while `waiting`, and `end(outcome)` once
+ * its cleanup is done. Written once here:
+ * - queued `next()` calls, answered in order (the oldest in fields, overlapping ones in a queue);
+ * - `[REQUEST]` for sluice's own readers, and `consume(sink)` for the sinks: no promise per item;
+ * - `return()` that never waits on a pending `next()`: it asks the owner to stop at once;
+ * - the delivery rule: an abort rejects every waiter with the signal's own reason; an error goes
+ *   to the first waiter and the others get `done`; with nobody waiting, the error is kept for the
+ *   next `next()`; after that, `done` forever.
+ */
+export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
+  declare readonly [OWN]: true;
+  private headResolve: Resolve<T> | undefined;
+  private headReject: Reject | undefined;
+  private readonly behind = new Fifo<Waiter<T>>();
+  private sink: ((value: T) => void) | undefined;
+  private pushing = false;
+  private capture = NONE;
+  private captured: T | undefined;
+  private ended = false;
+  private stopping: Promise<void> | undefined;
+  private undelivered: { error: unknown } | undefined;
+  private returnFailure: { error: unknown } | undefined;
+  private resource: Resource | undefined;
+
+  constructor(
+    private readonly owner: OutletOwner,
+    private readonly label: string,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Whether a reader waits for a value (a consuming sink always does). */
+  get waiting(): boolean {
+    return this.headResolve !== undefined;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.ended) return this.afterEnd();
+    const promise = new Promise<IteratorResult<T>>(this.enqueue);
+    if (!this.pushing) this.wake();
+    return promise;
+  }
+
+  [REQUEST](resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined {
+    if (this.ended) {
+      const pending = this.undelivered;
+      if (pending === undefined) return DONE;
+      this.undelivered = undefined;
+      reject(pending.error);
+      return undefined;
+    }
+    this.enqueue(resolve, reject);
+    if (this.pushing || this.behind.length > 0) return undefined;
+    // Nobody ahead: a value the owner has ready now comes back as the return value.
+    this.capture = CAPTURING;
+    this.wake();
+    if (this.capture !== CAPTURED) {
+      this.capture = NONE;
+      return undefined;
+    }
+    this.capture = NONE;
+    const value = this.captured as T;
+    this.captured = undefined;
+    return { done: false, value };
+  }
+
+  /**
+   * Reads to the end, handing each value to `sink` instead of answering a `next()` per value: the
+   * sinks' fast path. It settles when the outlet ends, as a last `next()` would.
+   */
+  consume(sink: (value: T) => void): Promise<void> {
+    if (this.headResolve !== undefined || this.resource !== undefined || this.ended)
+      return Promise.reject(new TypeError('consume() needs an unread iterator'));
+    return new Promise<void>((resolve, reject) => {
+      this.sink = sink;
+      this.headResolve = () => resolve();
+      this.headReject = reject;
+      this.wake();
+    });
+  }
+
+  /** Hands `value` to the oldest waiting reader; true if a reader still waits afterwards. */
+  push(value: T): boolean {
+    if (this.capture === CAPTURING) {
+      this.capture = CAPTURED;
+      this.captured = value;
+      this.shiftHead();
+      return false;
+    }
+    this.pushing = true;
+    try {
+      if (this.sink !== undefined) this.sink(value);
+      else {
+        const resolve = this.headResolve!;
+        this.shiftHead();
+        resolve({ done: false, value });
+      }
+    } finally {
+      this.pushing = false;
+    }
+    return this.headResolve !== undefined;
+  }
+
+  /**
+   * Ends the outlet once, after the owner's cleanup. `closeError` is what the owner's source threw
+   * from its `return()`: it fails an outlet that was ending normally, rejects the reader's own
+   * `return()`, and never masks an abort or an earlier error.
+   */
+  end(outcome: Outcome, closeError?: { error: unknown }): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.capture = NONE;
+    this.sink = undefined;
+    release(this.resource);
+    if (closeError !== undefined) {
+      if (outcome.kind === 'end') outcome = { kind: 'error', error: closeError.error };
+      else if (outcome.kind === 'return') this.returnFailure = closeError;
+    }
+    const abort = outcome.kind === 'abort';
+    const fails = abort || outcome.kind === 'error';
+    const failure = fails ? reasonOf(outcome) : undefined;
+    let told = false;
+    for (let reject = this.headReject; reject !== undefined; reject = this.headReject) {
+      const resolve = this.headResolve!;
+      this.shiftHead();
+      // Every waiter of an abort sees the reason; an error is told once, as an async generator would.
+      if (fails && (abort || !told)) reject(failure);
+      else resolve(DONE);
+      told = true;
+    }
+    if (fails && !told) this.undelivered = { error: failure };
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.undelivered = undefined;
+    if (this.ended && this.stopping === undefined) return Promise.resolve(DONE);
+    this.stopping ??= this.owner.stop();
+    return this.stopping.then(() => {
+      const failure = this.returnFailure;
+      this.returnFailure = this.undelivered = undefined;
+      if (failure !== undefined) throw failure.error;
+      return DONE;
+    });
+  }
+
+  private readonly enqueue = (resolve: Resolve<T>, reject: Reject): void => {
+    if (this.headResolve === undefined) {
+      this.headResolve = resolve;
+      this.headReject = reject;
+    } else this.behind.push({ resolve, reject });
+  };
+
+  private shiftHead(): void {
+    if (this.behind.length === 0) this.headResolve = this.headReject = undefined;
+    else {
+      const next = this.behind.shift();
+      this.headResolve = next.resolve;
+      this.headReject = next.reject;
+    }
+  }
+
+  private wake(): void {
+    this.resource ??= track('stage', this.label);
+    this.owner.demand();
+  }
+
+  private afterEnd(): Promise<IteratorResult<T>> {
+    const pending = this.undelivered;
+    this.undelivered = undefined;
+    return pending ? Promise.reject(pending.error) : Promise.resolve(DONE);
+  }
+}
+
+Object.defineProperty(Outlet.prototype, OWN, { value: true });
