@@ -10,7 +10,7 @@ import { Outlet, RETURN, stopOutcome, type Outcome, type OutletOwner } from './o
  */
 export abstract class Engine<T> implements OutletOwner {
   readonly outlet: Outlet<T>;
-  private started = false;
+  #started = false;
   private removeListener: (() => void) | undefined;
   private closing: Promise<void> | undefined;
 
@@ -29,8 +29,8 @@ export abstract class Engine<T> implements OutletOwner {
 
   demand(): void {
     if (this.closing !== undefined) return;
-    if (!this.started) {
-      this.started = true;
+    if (!this.#started) {
+      this.#started = true;
       if (this.signal.aborted) {
         void this.close({ kind: 'abort', reason: this.signal.reason });
         return;

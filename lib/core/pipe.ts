@@ -1,5 +1,5 @@
 import { from } from './from.js';
-import { Pipeline } from './pipeline.js';
+import { makePipeline, Pipeline } from './pipeline.js';
 import { assertSignal, describe } from '../util/validate.js';
 import type { SignalOptions, Source, Stage } from './types.js';
 
@@ -163,12 +163,7 @@ export function pipe<A>(source: Source<A>, options?: PipeOptions | StageAfter<A>
 export function pipe(source: Source<unknown>, ...rest: unknown[]): Pipeline<unknown> {
   const { stages, signal } = splitArguments(rest);
   const input = from(source);
-  if (input instanceof Pipeline) {
-    // A pipeline piped further is one longer pipeline: its stages fuse with the new ones.
-    const signals = signal && !input.signals.includes(signal) ? [...input.signals, signal] : input.signals;
-    return new Pipeline(input.source, [...input.stages, ...stages], signals);
-  }
-  return new Pipeline(input, stages, signal ? [signal] : []);
+  return makePipeline(input, stages, signal);
 }
 
 function splitArguments(rest: unknown[]): { stages: Stage<any, any>[]; signal: AbortSignal | undefined } {

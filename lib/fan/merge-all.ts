@@ -1,5 +1,5 @@
 import { implStage } from '../core/define-stage.js';
-import { mergeCore } from './merge-core.js';
+import { MergeEngine } from './merge-core.js';
 import { assertCount, assertOptions } from '../util/validate.js';
 import type { Source, Stage } from '../core/types.js';
 
@@ -22,5 +22,7 @@ export function mergeAll<T>(options: MergeAllOptions = {}): Stage<Source<T>, T> 
   assertOptions('options', options);
   const { concurrency = Infinity } = options;
   assertCount('concurrency', concurrency, 1, true);
-  return implStage((sources, { signal }) => mergeCore(sources, [], concurrency, signal));
+  return implStage(
+    (sources, { signal }) => new MergeEngine(sources, [], concurrency, signal, 'mergeAll').outlet,
+  );
 }

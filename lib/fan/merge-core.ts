@@ -1,224 +1,144 @@
-import { abandon, DONE, returnQuietly } from '../core/iterators.js';
 import { from } from '../core/from.js';
+import { Engine } from '../core/engine.js';
+import { Inlet, type InletOwner } from '../core/inlet.js';
+import { END, reasonOf, type Outcome } from '../core/outlet.js';
 import type { Source } from '../core/types.js';
-import { onAbort } from '../util/abort.js';
-import { REQUEST, TRY_NEXT, type Requestable, type TryNext } from '../core/cooperative.js';
-import { release, type Resource } from '../util/registry.js';
+import { stopUpstream } from '../util/abort.js';
+import { Fifo } from '../util/fifo.js';
 
-interface Inner<T> {
-  readonly iterator: AsyncIterator<T>;
-  pending: boolean;
-  done: boolean;
-  /** The value it delivered, while it waits in the ready queue. */
+/** One source of a merge: its inlet, and the value it delivered while that waits to be read. */
+class Inner<T> implements InletOwner<T> {
+  readonly inlet: Inlet<T>;
   value: T | undefined;
-  readonly onValue: (result: IteratorResult<T>) => void;
-  readonly onError: (error: unknown) => void;
-  /** The ledger entry of an inner source abandoned while stuck in next(). */
-  stuck?: Resource;
+
+  constructor(
+    private readonly merge: MergeEngine<T>,
+    source: AsyncIterable<T>,
+    signal: AbortSignal,
+    label: string,
+  ) {
+    this.inlet = new Inlet(source, signal, this, label);
+  }
+
+  onItem(value: T): void {
+    this.value = value;
+    this.merge.ready(this);
+  }
+
+  onEnd(): void {
+    this.merge.finished(this);
+  }
+
+  onError(error: unknown): void {
+    this.merge.finished(this);
+    this.merge.fail(error);
+  }
 }
 
 /**
- * Fan-in shared by `merge`, `mergeAll` and `flatten`: reads up to `concurrency` inner sources at
- * once, each with at most one pending next(), and yields values in the order they arrive. A source
- * is pulled again only once its last value has been taken, so the ready queue never holds more
- * than one value per source and an always-ready source cannot starve another. `initial` sources
- * are opened at once (so every one of them is returned on exit, pulled or not); `outer` supplies
- * more, read only while a slot is free.
- *
- * Hand-written rather than an async generator: it is on the hot path of every fan-in, and it is
- * read by a contract-keeping `Segment` that never overlaps next() calls, so it answers one waiter
- * at a time and settles it promptly once `signal` aborts.
+ * Fan-in shared by `merge`, `mergeAll` and `flatten`: one inlet per source, up to `concurrency`
+ * at once, each with at most one pending next(), a ready queue in arrival order, and one outlet.
+ * A source is pulled again only once its last value has been taken, so the queue holds at most one
+ * value per source and an always-ready source cannot starve another. `initial` sources are opened
+ * on the first demand (so every one of them is returned on exit, pulled or not); `outer` supplies
+ * more, read only while a slot is free. Every source gets a signal the merge aborts when it ends.
  */
-export class MergeIterator<T> implements AsyncIterator<T>, TryNext<T>, Requestable<T> {
+export class MergeEngine<T> extends Engine<T> implements InletOwner<Source<T>> {
   private readonly inners = new Set<Inner<T>>();
-  /** Sources holding a value not yet taken, in arrival order; each holds at most one. */
-  private readonly ready: Inner<T>[] = [];
-  private outerPending = false;
-  private outerDone: boolean;
-  private stopped = false;
-  private failure: { error: unknown } | undefined;
-  private resolveWaiter: ((result: IteratorResult<T>) => void) | undefined;
-  private rejectWaiter: ((error: unknown) => void) | undefined;
-  private readonly removeListener: () => void;
-  private closing: Promise<void> | undefined;
+  private readonly queue = new Fifo<Inner<T>>();
+  private readonly outer: Inlet<Source<T>> | undefined;
+  private readonly sources = new AbortController();
+  private serving = false;
+  private again = false;
 
   constructor(
-    private readonly outer: AsyncIterator<Source<T>> | undefined,
-    initial: readonly AsyncIterable<T>[],
+    outer: AsyncIterable<Source<T>> | undefined,
+    private readonly initial: readonly AsyncIterable<T>[],
     private readonly concurrency: number,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
+    label: string,
   ) {
-    this.outerDone = outer === undefined;
-    this.removeListener = onAbort(signal, () => this.wakeWaiter(), 'merge');
-    for (const source of initial) if (!this.failure) this.open(source);
+    super(signal, label);
+    this.outer = outer && new Inlet(outer, signal, this, label);
   }
 
-  next(): Promise<IteratorResult<T>> {
-    const ready = this[TRY_NEXT]();
-    if (ready) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => this[REQUEST](resolve, reject));
+  protected open(): void {
+    for (const source of this.initial) if (!this.closed) this.add(source);
   }
 
-  [REQUEST](resolve: (result: IteratorResult<T>) => void, reject: (error: unknown) => void): void {
-    const ready = this[TRY_NEXT]();
-    if (ready) return resolve(ready);
-    this.resolveWaiter = resolve;
-    this.rejectWaiter = reject;
-    this.wakeWaiter();
-  }
-
-  [TRY_NEXT](): IteratorYieldResult<T> | undefined {
-    if (this.ready.length === 0 || this.failure || this.signal.aborted) return undefined;
-    const inner = this.ready.shift()!;
-    const value = inner.value as T;
-    inner.value = undefined;
-    if (!inner.done) this.pullInner(inner);
-    return { done: false, value };
-  }
-
-  return(): Promise<IteratorResult<T>> {
-    return this.close().then(() => DONE);
-  }
-
-  /** Answers the waiting next(), if there is an answer yet; otherwise makes sure work is under way. */
-  private wakeWaiter(): void {
-    const resolve = this.resolveWaiter;
-    const reject = this.rejectWaiter!;
-    if (!resolve) return;
-    const failure = this.failure ?? (this.signal.aborted ? { error: this.signal.reason } : undefined);
-    if (failure) return this.settleWaiter(() => this.close().then(() => reject(failure.error)));
-    const ready = this[TRY_NEXT]();
-    if (ready) return this.settleWaiter(() => resolve(ready));
-    if (this.outerDone && !this.outerPending && this.inners.size === 0) {
-      return this.settleWaiter(() => this.close().then(() => resolve(DONE)));
+  /** Hands ready values to waiting readers, then makes sure work is under way or ends the merge. */
+  protected serve(): void {
+    // A pull answered at once re-enters through `ready`: the loop below picks that value up.
+    if (this.serving) {
+      this.again = true;
+      return;
     }
-    if (!this.outerDone && !this.outerPending && this.inners.size < this.concurrency) this.pullOuter();
+    this.serving = true;
+    do {
+      this.again = false;
+      while (this.outlet.waiting && this.queue.length > 0 && !this.closed) {
+        const inner = this.queue.shift();
+        const value = inner.value as T;
+        inner.value = undefined;
+        this.outlet.push(value);
+        if (!this.closed) inner.inlet.pull();
+      }
+    } while (this.again);
+    this.serving = false;
+    if (this.closed || !this.outlet.waiting) return;
+    const outer = this.outer;
+    const outerDone = outer === undefined || outer.finished;
+    if (!outerDone && !outer.pulling && this.inners.size < this.concurrency) outer.pull();
+    else if (outerDone && this.inners.size === 0 && this.queue.length === 0) void this.close(END);
   }
 
-  private settleWaiter(settle: () => unknown): void {
-    this.resolveWaiter = this.rejectWaiter = undefined;
-    settle();
+  ready(inner: Inner<T>): void {
+    this.queue.push(inner);
+    this.serve();
   }
 
-  private fail(error: unknown): void {
-    this.failure ??= { error };
-    this.wakeWaiter();
-  }
-
-  private open(source: AsyncIterable<T>): void {
-    let iterator: AsyncIterator<T>;
-    try {
-      iterator = (source as any)[Symbol.asyncIterator](this.signal);
-    } catch (error) {
-      return this.fail(error);
-    }
-    // The handlers are made once per source, not once per value.
-    const inner: Inner<T> = {
-      iterator,
-      pending: false,
-      done: false,
-      value: undefined,
-      onValue: (result) => this.onInnerValue(inner, result),
-      onError: (error) => this.onInnerError(inner, error),
-    };
-    this.inners.add(inner);
-    this.pullInner(inner);
-  }
-
-  private pullInner(inner: Inner<T>): void {
-    inner.pending = true;
-    let pending: Promise<IteratorResult<T>>;
-    try {
-      pending = inner.iterator.next();
-    } catch (error) {
-      return inner.onError(error);
-    }
-    pending.then(inner.onValue, inner.onError);
-  }
-
-  private onInnerValue(inner: Inner<T>, result: IteratorResult<T>): void {
-    if (result.done || this.stopped) this.finish(inner);
-    else {
-      inner.pending = false;
-      inner.value = result.value;
-      this.ready.push(inner);
-    }
-    this.wakeWaiter();
-  }
-
-  private onInnerError(inner: Inner<T>, error: unknown): void {
-    this.finish(inner);
-    this.fail(error);
-  }
-
-  private finish(inner: Inner<T>): void {
-    inner.pending = false;
-    release(inner.stuck);
-    if (this.stopped) return;
-    inner.done = true;
+  finished(inner: Inner<T>): void {
     this.inners.delete(inner);
+    this.serve();
   }
 
-  private pullOuter(): void {
-    this.outerPending = true;
-    this.outer!.next().then(
-      (result) => {
-        this.outerPending = false;
-        if (result.done) this.outerDone = true;
-        else if (!this.stopped) this.openSource(result.value);
-        this.wakeWaiter();
-      },
-      (error) => {
-        this.outerPending = false;
-        this.outerDone = true;
-        this.fail(error);
-      },
-    );
-  }
+  readonly fail = (error: unknown): void => {
+    void this.close({ kind: 'error', error });
+  };
 
-  private openSource(source: Source<T>): void {
+  /** A source from the outer iterable. */
+  onItem(source: Source<T>): void {
     let iterable: AsyncIterable<T>;
     try {
       iterable = from(source);
     } catch (error) {
       return this.fail(error);
     }
-    this.open(iterable);
+    this.add(iterable);
+    this.serve();
   }
 
-  /** Ends the merge once: every inner source and the outer one are returned. */
-  private close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.stopped = true;
-      this.removeListener();
-      this.ready.length = 0;
-      const outer = this.outerDone ? undefined : this.outer?.return?.();
-      await Promise.all([...[...this.inners].map(closeInner), outer?.then(undefined, () => undefined)]);
-    })();
-    return this.closing;
+  onEnd(): void {
+    this.serve();
   }
-}
 
-/** An idle inner source is returned and awaited; one stuck in next() is let go of (see `abandon`). */
-async function closeInner<T>(inner: Inner<T>): Promise<void> {
-  if (inner.done) return;
-  inner.done = true;
-  if (inner.pending) {
-    inner.stuck = abandon(inner.iterator, 'merge');
-    return;
+  onError(error: unknown): void {
+    this.fail(error);
   }
-  await returnQuietly(inner.iterator);
-}
 
-/** The merge of `initial` and of what `outer` supplies, opened when iteration starts. */
-export function mergeCore<T>(
-  outer: AsyncIterable<Source<T>> | undefined,
-  initial: readonly AsyncIterable<T>[],
-  concurrency: number,
-  signal: AbortSignal,
-): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator]: () =>
-      new MergeIterator(outer?.[Symbol.asyncIterator](), initial, concurrency, signal),
-  };
+  private add(source: AsyncIterable<T>): void {
+    const inner = new Inner(this, source, this.sources.signal, this.label);
+    this.inners.add(inner);
+    if (inner.inlet.open()) inner.inlet.pull();
+  }
+
+  protected async shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+    const abort = outcome.kind === 'abort';
+    stopUpstream(this.sources, reasonOf(outcome), abort);
+    this.queue.clear();
+    const closing = [...this.inners].map((inner) => inner.inlet.close(abort));
+    if (this.outer) closing.push(this.outer.close(abort));
+    const failures = await Promise.all(closing);
+    return failures.find((failure) => failure !== undefined);
+  }
 }

@@ -1,6 +1,6 @@
 import { from } from '../core/from.js';
-import { cooperativeSource } from '../core/cooperative.js';
-import { MergeIterator } from './merge-core.js';
+import { ownSource } from '../core/brand.js';
+import { MergeEngine } from './merge-core.js';
 import { pipe, type Pipeline } from '../core/pipe.js';
 import type { Source } from '../core/types.js';
 
@@ -23,8 +23,9 @@ export type SourceValue<S> = S extends Source<infer T> ? T : never;
 export function merge<S extends Source<any>[]>(...sources: S): Pipeline<SourceValue<S[number]>> {
   const iterables = sources.map((source) => from(source));
   return pipe(
-    cooperativeSource(
-      (signal) => new MergeIterator<SourceValue<S[number]>>(undefined, iterables, Infinity, signal),
+    ownSource(
+      (signal) =>
+        new MergeEngine<SourceValue<S[number]>>(undefined, iterables, Infinity, signal, 'merge').outlet,
     ),
   );
 }

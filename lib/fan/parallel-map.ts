@@ -1,7 +1,6 @@
-import { onAbort } from '../util/abort.js';
-import { ParallelIterator, type StartCall } from './parallel-iterator.js';
+import { ParallelEngine, type StartCall } from './parallel-iterator.js';
+import type { CallContext } from '../util/call-signals.js';
 import { implStage } from '../core/define-stage.js';
-import { isThenable } from '../util/deferred.js';
 import { release, track } from '../util/registry.js';
 import {
   assertBoolean,
@@ -46,52 +45,45 @@ export function parallelMap<I, O>(
   assertCount('concurrency', concurrency, 1, true);
   assertBoolean('ordered', ordered);
   if (timeout !== undefined) assertDuration('timeout', timeout);
-  const startCall: StartCall<I, Awaited<O>> = (value, index, signal, onTimeout) =>
-    timeout === undefined
-      ? invoke(fn, value, index, signal)
-      : invokeWithTimeout(fn, value, index, signal, timeout, onTimeout);
-  return implStage((source, { signal }) => ({
-    [Symbol.asyncIterator]: () => new ParallelIterator(source, signal, startCall, concurrency, ordered),
-  }));
+  const startCall: StartCall<I, Awaited<O>> = timeout === undefined
+    ? (value, context) => invoke(fn, value, context)
+    : (value, context, onTimeout) => invokeWithTimeout(fn, value, context, timeout, onTimeout);
+  return implStage(
+    (source, { signal }) =>
+      new ParallelEngine(source, signal, startCall, concurrency, ordered, 'parallelMap').outlet,
+  );
 }
 
 /** Calls `fn` as a promise: a synchronous throw becomes a rejection, a plain value a fulfilment. */
-function invoke<I, O>(fn: Callback<I, O>, value: I, index: number, signal: AbortSignal): Promise<Awaited<O>> {
+export function invoke<I, O>(fn: Callback<I, O>, value: I, context: CallContext): Promise<Awaited<O>> {
   try {
-    const out = fn(value, { signal, index });
-    return (isThenable(out) ? Promise.resolve(out) : Promise.resolve(out as Awaited<O>)) as Promise<
-      Awaited<O>
-    >;
+    return Promise.resolve(fn(value, context)) as Promise<Awaited<O>>;
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
 /**
- * Calls `fn` with a signal of its own that a timer aborts with a `TimeoutError`, reported at once
- * through `onTimeout`; the returned promise still settles only when the call itself does, so the
- * stage's cleanup can wait for it.
+ * Calls `fn` under a timer that aborts the call's own signal with a `TimeoutError`, reported at
+ * once through `onTimeout`; the returned promise still settles only when the call itself does, so
+ * the stage's cleanup can wait for it.
  */
 function invokeWithTimeout<I, O>(
   fn: Callback<I, O>,
   value: I,
-  index: number,
-  signal: AbortSignal,
+  context: CallContext,
   timeout: number,
   onTimeout: (error: unknown) => void,
 ): Promise<Awaited<O>> {
-  const call = new AbortController();
-  const removeListener = onAbort(signal, () => call.abort(signal.reason), 'parallelMap call');
   const timer = track('timer', `parallelMap timeout(${timeout})`);
   const handle = setTimeout(() => {
     release(timer);
-    const error = new TimeoutError(`parallelMap callback ${index} took longer than ${timeout} ms`);
-    call.abort(error);
+    const error = new TimeoutError(`parallelMap callback ${context.index} took longer than ${timeout} ms`);
+    context.abort(error);
     onTimeout(error);
   }, timeout);
-  return invoke(fn, value, index, call.signal).finally(() => {
+  return invoke(fn, value, context).finally(() => {
     clearTimeout(handle);
     release(timer);
-    removeListener();
   });
 }

@@ -65,6 +65,11 @@ export class CallContext {
     return (this.#call ??= this.#calls.open()).signal;
   }
 
+  /** Aborts this call's signal alone (its own timeout). */
+  abort(reason: unknown): void {
+    (this.#call ??= this.#calls.open()).abort(reason);
+  }
+
   /** The call settled. */
   settle(): void {
     if (this.#call !== undefined) this.#calls.close(this.#call);
