@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Channel, ChannelClosedError, select } from '../../lib/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
-import { abortListeners, deferred, ticks } from '../helpers.js';
+import { abortListeners, deferred, ticks, turns } from '../helpers.js';
 
 const scope = useLeakCheck();
 
@@ -132,12 +132,51 @@ describe('select', () => {
         'Expected case `x` to be channel.receiving(), channel.sending(value), a promise or an AbortSignal, got 42',
       ),
     );
-    expect(() => select({}, { signal: 1 as never })).toThrow(
+    const idle = { idle: new AbortController().signal };
+    expect(() => select(idle, { signal: 1 as never })).toThrow(
       new TypeError('Expected `signal` to be an AbortSignal, got 1'),
     );
-    expect(() => select({}, { default: 'yes' as never })).toThrow(
+    expect(() => select(idle, { default: 'yes' as never })).toThrow(
       new TypeError('Expected `default` to be a boolean, got "yes"'),
     );
+  });
+
+  it("refuses cases with no case at all (Go's select {}, which would hang) with a TypeError", () => {
+    expect(() => select({})).toThrow(
+      new TypeError('Expected `cases` to be an object of named cases, got an object with no case'),
+    );
+    expect(() => select({}, { default: true })).toThrow(TypeError);
+    expect(() => select(new Map() as never)).toThrow(
+      new TypeError('Expected `cases` to be an object of named cases, got an instance of Map with no case'),
+    );
+  });
+
+  it('refuses a single case passed where the object of named cases belongs', () => {
+    const channel = new Channel<number>();
+    const message =
+      'Expected `cases` to be an object of named cases, got a single case (name it: `select({ name: theCase })`)';
+    expect(() => select(channel.receiving() as never)).toThrow(new TypeError(message));
+    expect(() => select(channel.sending(1) as never)).toThrow(new TypeError(message));
+    expect(() => select(new AbortController().signal as never)).toThrow(new TypeError(message));
+    expect(() => select(new Promise(() => {}) as never)).toThrow(new TypeError(message));
+    expect(() => select(channel as never)).toThrow(TypeError);
+  });
+
+  it('marks its promise cases handled when an already-aborted signal refuses it', async () => {
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const late = deferred<number>();
+      const reason = new Error('already');
+      await expect(select({ late: late.promise }, { signal: AbortSignal.abort(reason) })).rejects.toBe(
+        reason,
+      );
+      late.reject(new Error('rejected after the select was refused'));
+      await turns(2);
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
   });
 
   it('types the value of each case', async () => {

@@ -158,7 +158,16 @@ describe('parallelMap', () => {
       new RangeError('Expected `concurrency` to be an integer ≥ 1 or Infinity, got 1.5'),
     ],
     [{ concurrency: '2' }, new TypeError('Expected `concurrency` to be an integer ≥ 1 or Infinity, got "2"')],
-    [{ timeout: -1 }, new RangeError('Expected `timeout` to be a finite number of milliseconds ≥ 0, got -1')],
+    [
+      { timeout: -1 },
+      new RangeError('Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got -1'),
+    ],
+    [
+      { timeout: 2 ** 31 },
+      new RangeError(
+        'Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648',
+      ),
+    ],
   ])('rejects bad options %p when the stage is built', (options, error) => {
     expect(() => parallelMap((n) => n, options as never)).toThrow(error);
   });

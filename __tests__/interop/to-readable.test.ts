@@ -108,6 +108,41 @@ describe('toReadable', () => {
   });
 });
 
+describe('toReadable, with a falsy abort reason or error', () => {
+  it.each([0, '', null, false])(
+    'destroys the stream with an Error whose cause is the reason %p, where destroy() would not error',
+    async (reason) => {
+      const controller = new AbortController();
+      const source = spySource(numbers(3));
+      const stream = toReadable(source, { signal: controller.signal });
+      stream.on('error', () => {});
+      controller.abort(reason);
+      await closed(stream);
+      const error = stream.errored as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.cause).toBe(reason);
+      expect(stream.destroyed).toBe(true);
+      expect(abortListeners(controller.signal)).toBe(0);
+    },
+  );
+
+  it('errors a stream read under an already-aborted signal with a falsy reason', async () => {
+    const stream = toReadable(spySource(numbers(3)), { signal: AbortSignal.abort(0) });
+    const error = (await stream.toArray().catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.cause).toBe(0);
+  });
+
+  it('errors the stream when the source throws a falsy value', async () => {
+    const source = spySource(numbers(5), { failAt: 1, error: 0 });
+    const error = (await toReadable(source)
+      .toArray()
+      .catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.cause).toBe(0);
+  });
+});
+
 describe('toReadable, when aborted while nobody reads', () => {
   it('destroys an idle stream with the same reason and leaves no listener', async () => {
     const controller = new AbortController();

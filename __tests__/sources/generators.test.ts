@@ -16,10 +16,25 @@ describe('range', () => {
     expect(out).toEqual([0, 1, 2]);
   });
 
-  it('rejects bad bounds with a TypeError', () => {
-    expect(() => range(NaN, 3)).toThrow(new TypeError('Expected `start` to be a finite number, got NaN'));
+  it('rejects a bound that is not a number with a TypeError', () => {
+    expect(() => range('0' as never, 3)).toThrow(
+      new TypeError('Expected `start` to be a finite number, got "0"'),
+    );
     expect(() => range(0, '5' as never)).toThrow(
-      new TypeError('Expected `end` to be a number or Infinity, got "5"'),
+      new TypeError('Expected `end` to be a finite number or Infinity, got "5"'),
+    );
+  });
+
+  it('rejects a bound out of range (NaN, an infinite start) with a RangeError', () => {
+    expect(() => range(NaN, 3)).toThrow(new RangeError('Expected `start` to be a finite number, got NaN'));
+    expect(() => range(Infinity, 3)).toThrow(
+      new RangeError('Expected `start` to be a finite number, got Infinity'),
+    );
+    expect(() => range(0, NaN)).toThrow(
+      new RangeError('Expected `end` to be a finite number or Infinity, got NaN'),
+    );
+    expect(() => range(0, -Infinity)).toThrow(
+      new RangeError('Expected `end` to be a finite number or Infinity, got -Infinity'),
     );
   });
 });
@@ -129,7 +144,14 @@ describe('interval', () => {
 
   it('rejects a bad interval', () => {
     expect(() => interval(-5)).toThrow(
-      new RangeError('Expected `ms` to be a finite number of milliseconds ≥ 0, got -5'),
+      new RangeError('Expected `ms` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got -5'),
     );
+  });
+
+  it('rejects an interval longer than a Node timer can hold (2^31 ms) at build time', () => {
+    expect(() => interval(2 ** 31)).toThrow(
+      new RangeError('Expected `ms` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648'),
+    );
+    expect(() => interval(2 ** 31 - 1)).not.toThrow();
   });
 });

@@ -127,11 +127,17 @@ describe('batch', () => {
     [() => batch(2.5), new RangeError('Expected `size` to be an integer ≥ 1, got 2.5')],
     [
       () => batch(3, { maxWait: -1 }),
-      new RangeError('Expected `maxWait` to be a finite number of milliseconds ≥ 0, got -1'),
+      new RangeError('Expected `maxWait` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got -1'),
+    ],
+    [
+      () => batch(3, { maxWait: 2 ** 31 }),
+      new RangeError(
+        'Expected `maxWait` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648',
+      ),
     ],
     [
       () => batch(3, { maxWait: '5' as never }),
-      new TypeError('Expected `maxWait` to be a finite number of milliseconds ≥ 0, got "5"'),
+      new TypeError('Expected `maxWait` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got "5"'),
     ],
   ])('rejects bad arguments when the stage is built (%#)', (build, error) => {
     expect(build).toThrow(error);

@@ -172,10 +172,19 @@ describe('heartbeat', () => {
   });
 
   it.each([
-    [0, new RangeError('Expected `interval` to be a finite number of milliseconds > 0, got 0')],
-    [NaN, new RangeError('Expected `interval` to be a finite number of milliseconds > 0, got NaN')],
-    [-5, new RangeError('Expected `interval` to be a finite number of milliseconds > 0, got -5')],
-    ['1s', new TypeError('Expected `interval` to be a finite number of milliseconds > 0, got "1s"')],
+    [0, new RangeError('Expected `interval` to be a number of milliseconds > 0 and ≤ 2147483647, got 0')],
+    [NaN, new RangeError('Expected `interval` to be a number of milliseconds > 0 and ≤ 2147483647, got NaN')],
+    [-5, new RangeError('Expected `interval` to be a number of milliseconds > 0 and ≤ 2147483647, got -5')],
+    [
+      2 ** 31,
+      new RangeError(
+        'Expected `interval` to be a number of milliseconds > 0 and ≤ 2147483647, got 2147483648',
+      ),
+    ],
+    [
+      '1s',
+      new TypeError('Expected `interval` to be a number of milliseconds > 0 and ≤ 2147483647, got "1s"'),
+    ],
   ])('rejects a bad interval at build time: %p', (interval, error) => {
     expect(() => heartbeat(interval as never)).toThrow(error);
   });

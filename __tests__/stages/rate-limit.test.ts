@@ -141,7 +141,13 @@ describe('rateLimit', () => {
     [{ limit: '2' }, new TypeError('Expected `limit` to be an integer ≥ 1, got "2"')],
     [
       { limit: 2, interval: -1 },
-      new RangeError('Expected `interval` to be a finite number of milliseconds ≥ 0, got -1'),
+      new RangeError('Expected `interval` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got -1'),
+    ],
+    [
+      { limit: 2, interval: 2 ** 31 },
+      new RangeError(
+        'Expected `interval` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648',
+      ),
     ],
     [
       { limit: 2, burst: 3 },

@@ -219,7 +219,19 @@ describe('supervise', () => {
     [[42, {}], new TypeError('Expected `stageFactory` to be a function, got 42')],
     [
       [() => map(ok), { timeout: -1 }],
-      new RangeError('Expected `timeout` to be a finite number of milliseconds ≥ 0, got -1'),
+      new RangeError('Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got -1'),
+    ],
+    [
+      [() => map(ok), { timeout: 2 ** 31 }],
+      new RangeError(
+        'Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648',
+      ),
+    ],
+    [
+      [() => map(ok), { backoff: 2 ** 31 }],
+      new RangeError(
+        'Expected `backoff` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648',
+      ),
     ],
     [
       [() => map(ok), { maxRestarts: 1.5 }],
@@ -227,10 +239,14 @@ describe('supervise', () => {
     ],
     [
       [() => map(ok), { backoff: '1s' }],
-      new TypeError('Expected `backoff` to be a finite number of milliseconds ≥ 0, got "1s"'),
+      new TypeError('Expected `backoff` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got "1s"'),
     ],
   ])('rejects bad arguments at build time: %p', (args, error) => {
     expect(() => (supervise as (...a: unknown[]) => unknown)(...args)).toThrow(error);
+  });
+
+  it('accepts `timeout: Infinity`, its documented "no timeout"', () => {
+    expect(() => supervise(() => map(ok), { timeout: Infinity })).not.toThrow();
   });
 
   it('fails with a TypeError when the factory returns no stage', async () => {

@@ -1,6 +1,6 @@
 import { retry, RetryError } from '../../lib/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
-import { abortListeners } from '../helpers.js';
+import { abortListeners, deferred } from '../helpers.js';
 
 useLeakCheck();
 
@@ -111,6 +111,33 @@ describe('retry', () => {
     expect(fn.mock.calls[0][0]).toBe(controller.signal);
   });
 
+  it('rejects with the same reason when aborted during a try that then fulfils', async () => {
+    const controller = new AbortController();
+    const gate = deferred<string>();
+    const fn = jest.fn(() => gate.promise);
+    const result = retry(fn, { signal: controller.signal });
+    const reason = new Error('stop');
+    controller.abort(reason);
+    gate.resolve('too late');
+    await expect(result).rejects.toBe(reason);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('keeps a thrown value that has no toString (Object.create(null)) as the RetryError cause', async () => {
+    const bare = Object.create(null) as object;
+    const error = (await retry(
+      () => {
+        throw bare;
+      },
+      { retries: 0 },
+    ).catch((caught: unknown) => caught)) as RetryError;
+    expect(error).toBeInstanceOf(RetryError);
+    expect(error.cause).toBe(bare);
+    expect(error.attempts).toBe(1);
+    expect(error.message).toBe('Gave up after 1 attempt: an object');
+  });
+
   it('rejects on an already-aborted signal without calling fn', async () => {
     const reason = new Error('already');
     const fn = jest.fn(() => 1);
@@ -125,7 +152,21 @@ describe('retry', () => {
       new RangeError('Expected `retries` to be an integer ≥ 0 or Infinity, got -1'),
     );
     expect(() => retry(ok, { minDelay: NaN })).toThrow(
-      new RangeError('Expected `minDelay` to be a finite number of milliseconds ≥ 0, got NaN'),
+      new RangeError('Expected `minDelay` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got NaN'),
+    );
+    expect(() => retry(ok, { maxDelay: 2 ** 31 })).toThrow(
+      new RangeError(
+        'Expected `maxDelay` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648',
+      ),
+    );
+    expect(() => retry(ok, { minDelay: Infinity, maxDelay: Infinity })).toThrow(
+      new RangeError('Expected `minDelay` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got Infinity'),
+    );
+    expect(() => retry(ok, { factor: NaN })).toThrow(
+      new RangeError('Expected `factor` to be a finite number ≥ 1, got NaN'),
+    );
+    expect(() => retry(ok, { factor: '2' as never })).toThrow(
+      new TypeError('Expected `factor` to be a finite number ≥ 1, got "2"'),
     );
     expect(() => retry(ok, { minDelay: 200, maxDelay: 100 })).toThrow(
       new RangeError('Expected `maxDelay` to be ≥ `minDelay` (200), got 100'),

@@ -58,7 +58,10 @@ describe('after', () => {
   it('rejects bad arguments', () => {
     expect(() => after(-1)).toThrow(RangeError);
     expect(() => after(Infinity)).toThrow(
-      'Expected `ms` to be a finite number of milliseconds ≥ 0, got Infinity',
+      'Expected `ms` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got Infinity',
+    );
+    expect(() => after(2 ** 31)).toThrow(
+      new RangeError('Expected `ms` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648'),
     );
     expect(() => after(1, { signal: {} as never })).toThrow(
       new TypeError('Expected `signal` to be an AbortSignal, got an object'),
@@ -132,7 +135,7 @@ describe('anySignal', () => {
 
   it('rejects an input that is not a signal', () => {
     expect(() => anySignal(new AbortController().signal, 'x' as never)).toThrow(
-      new TypeError('Expected argument 2 of anySignal to be an AbortSignal, got "x"'),
+      new TypeError('Expected `signals[1]` to be an AbortSignal, got "x"'),
     );
   });
 });

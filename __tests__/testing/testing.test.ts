@@ -1,5 +1,5 @@
 import { after, map, pipe } from '../../lib/index.js';
-import { LeakError, LeakScope, useLeakCheck } from '../../lib/testing/index.js';
+import { LeakError, LeakScope, settle, useLeakCheck } from '../../lib/testing/index.js';
 import { deferred } from '../helpers.js';
 
 const scope = useLeakCheck();
@@ -55,5 +55,38 @@ describe('sluice/testing', () => {
     ))
       break;
     await expect(leaky.check()).resolves.toBeUndefined();
+  });
+});
+
+describe('settle', () => {
+  it('waits turns of the real event loop, even under fake timers', async () => {
+    jest.useFakeTimers();
+    try {
+      let ran = false;
+      setImmediate(() => (ran = true));
+      await settle(1);
+      // The faked setImmediate has not run: settle used the real one.
+      expect(ran).toBe(false);
+      const real = deferred<void>();
+      jest.useRealTimers();
+      setImmediate(() => real.resolve());
+      await settle(1);
+      await real.promise;
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('resolves at once for 0 turns', async () => {
+    await expect(settle(0)).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['2', new TypeError('Expected `turns` to be an integer ≥ 0, got "2"')],
+    [-1, new RangeError('Expected `turns` to be an integer ≥ 0, got -1')],
+    [1.5, new RangeError('Expected `turns` to be an integer ≥ 0, got 1.5')],
+    [NaN, new RangeError('Expected `turns` to be an integer ≥ 0, got NaN')],
+  ])('throws at the call for turns %p', (turns, error) => {
+    expect(() => settle(turns as never)).toThrow(error);
   });
 });

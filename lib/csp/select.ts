@@ -42,7 +42,9 @@ export interface SelectOptions extends SignalOptions {
  * rejection rejects the select, and a losing promise's rejection is marked handled (as by
  * `Promise.race`). A send case on a closed channel is ready and, when chosen, rejects with
  * `ChannelClosedError`, where Go panics. Abort rejects with `signal.reason` and withdraws every
- * waiter; an already-aborted signal rejects before any case is looked at.
+ * waiter; an already-aborted signal rejects before any case is looked at (its promise cases are
+ * still marked handled). `cases` with no case at all (Go's `select {}`, which blocks forever) is a
+ * `TypeError`, as is a single case passed where the object of named cases belongs.
  *
  * @example
  * const got = await select({ job: jobs.receiving(), quit: quit.receiving(), done: signal });
@@ -60,9 +62,7 @@ export function select(
   cases: Record<string, SelectCase>,
   options: SelectOptions = {},
 ): Promise<{ case: string; value: unknown; ok: boolean }> {
-  if (cases === null || typeof cases !== 'object' || Array.isArray(cases))
-    throw new TypeError(`Expected \`cases\` to be an object of named cases, got ${describe(cases)}`);
-  const entries = Object.entries(cases);
+  const entries = caseEntries(cases);
   for (const [name, item] of entries) {
     if (!isOperationCase(item) && !(item instanceof AbortSignal) && !isThenable(item))
       throw new TypeError(
@@ -76,10 +76,11 @@ export function select(
   assertBoolean('default', fallback);
   if (fallback && 'default' in cases)
     throw new TypeError('A case may not be named `default` when `default: true` is given');
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  // As with Promise.race, a promise handed to select is observed: losing never makes it unhandled.
+  // As with Promise.race, a promise handed to select is observed: losing never makes it unhandled,
+  // and neither does a select that an already-aborted signal refuses.
   for (const [, item] of entries)
     if (!isOperationCase(item) && !(item instanceof AbortSignal)) ignoreRejection(item);
+  if (signal?.aborted) return Promise.reject(signal.reason);
 
   const ready = entries.filter(([, item]) =>
     isOperationCase(item) ? item[OPERATION].ready() : item instanceof AbortSignal && item.aborted,
@@ -129,6 +130,22 @@ export function select(
     if (signal && !claim.claimed)
       withdrawals.push(onAbort(signal, () => win(() => reject(signal.reason)), 'select'));
   });
+}
+
+/**
+ * The named cases of `cases`. A select with nothing to wait on would hang forever (Go's `select {}`),
+ * and a bare case, a channel or a promise passed where the object of cases belongs has no cases
+ * of its own: both are refused rather than left to wait.
+ */
+function caseEntries(cases: unknown): [string, SelectCase][] {
+  const expectation = 'Expected `cases` to be an object of named cases';
+  if (cases === null || typeof cases !== 'object' || Array.isArray(cases))
+    throw new TypeError(`${expectation}, got ${describe(cases)}`);
+  if (isOperationCase(cases) || isThenable(cases) || cases instanceof AbortSignal)
+    throw new TypeError(`${expectation}, got a single case (name it: \`select({ name: theCase })\`)`);
+  const entries = Object.entries(cases as Record<string, SelectCase>);
+  if (entries.length === 0) throw new TypeError(`${expectation}, got ${describe(cases)} with no case`);
+  return entries;
 }
 
 function isOperationCase(item: unknown): item is { [OPERATION]: Operation<{ value: unknown; ok: boolean }> } {

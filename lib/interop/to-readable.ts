@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { assertCount, assertOptions, assertSignal } from '../util/validate.js';
+import { assertCount, assertOptions, assertSignal, describe } from '../util/validate.js';
 import { onAbort } from '../util/abort.js';
 import { pipe } from '../core/pipe.js';
 import type { SignalOptions, Source } from '../core/types.js';
@@ -16,7 +16,9 @@ export interface ToReadableOptions extends SignalOptions {
  *
  * End: the stream ends when the source does. Error: a source error destroys the stream with it;
  * a `null` item, which a Node stream cannot carry, destroys it with a `TypeError`. Abort: the
- * stream is destroyed with `signal.reason`. Destroying the stream (or `break` out of its
+ * stream is destroyed with `signal.reason`. A falsy reason or error (`abort(0)`, `abort('')`,
+ * `abort(null)`, `throw 0`), which `destroy()` would take for "no error" and end the stream
+ * quietly, destroys it with an `Error` whose `cause` is that value. Destroying the stream (or `break` out of its
  * `for await`) returns the source and aborts the signal its stages were given.
  *
  * @example
@@ -49,7 +51,7 @@ export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}
         },
         (error: unknown) => {
           reading = false;
-          this.destroy(error as Error);
+          this.destroy(asError(error));
         },
       );
     },
@@ -65,7 +67,14 @@ export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}
       );
     },
   });
-  if (signal?.aborted) stream.destroy(signal.reason);
-  else if (signal) removeListener = onAbort(signal, () => stream.destroy(signal.reason), 'toReadable');
+  if (signal?.aborted) stream.destroy(asError(signal.reason));
+  else if (signal)
+    removeListener = onAbort(signal, () => stream.destroy(asError(signal.reason)), 'toReadable');
   return stream;
+}
+
+/** What `destroy()` can carry: it treats a falsy error as none, and the stream would just close. */
+function asError(reason: unknown): Error {
+  if (reason) return reason as Error;
+  return new Error(`toReadable failed with a falsy reason: ${describe(reason)}`, { cause: reason });
 }

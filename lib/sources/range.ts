@@ -1,19 +1,16 @@
-import { describe } from '../util/validate.js';
+import { assertFinite } from '../util/validate.js';
 
 /**
  * Yields `start`, `start + 1`, … up to `end` excluded; `end` may be `Infinity` (pair it with
- * `take`). Every `next()` resolves at once, so it never holds a pipeline up.
+ * `take`). A bound that is not a number is a `TypeError`; NaN, or an infinite `start`, a
+ * `RangeError`. Every `next()` resolves at once, so it never holds a pipeline up.
  *
  * @example
  * pipe(range(0, 5), map((n) => n * n)); // 0, 1, 4, 9, 16
  */
 export function range(start: number, end: number): AsyncIterable<number> {
-  if (typeof start !== 'number' || !Number.isFinite(start)) {
-    throw new TypeError(`Expected \`start\` to be a finite number, got ${describe(start)}`);
-  }
-  if (typeof end !== 'number' || Number.isNaN(end)) {
-    throw new TypeError(`Expected \`end\` to be a number or Infinity, got ${describe(end)}`);
-  }
+  assertFinite('start', start);
+  assertFinite('end', end, -Infinity, true);
   return {
     [Symbol.asyncIterator]() {
       let next = start;

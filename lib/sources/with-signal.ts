@@ -1,4 +1,4 @@
-import { describe } from '../util/validate.js';
+import { assertSignal } from '../util/validate.js';
 import { pipe, type Pipeline } from '../core/pipe.js';
 import type { Source } from '../core/types.js';
 
@@ -11,8 +11,6 @@ import type { Source } from '../core/types.js';
  * for await (const line of withSignal(lines, AbortSignal.timeout(1_000))) console.log(line);
  */
 export function withSignal<T>(source: Source<T>, signal: AbortSignal): Pipeline<T> {
-  if (!(signal instanceof AbortSignal)) {
-    throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
-  }
+  assertSignal('signal', signal, true);
   return pipe(source, { signal });
 }

@@ -1,5 +1,5 @@
 import { onAbort } from '../util/abort.js';
-import { describe } from '../util/validate.js';
+import { assertSignal } from '../util/validate.js';
 
 /** A signal that can be let go of: `dispose()` removes its listeners from the inputs. */
 export interface DisposableSignal extends AbortSignal {
@@ -19,13 +19,7 @@ export interface DisposableSignal extends AbortSignal {
  * using signal = anySignal(request.signal, AbortSignal.timeout(5_000));
  */
 export function anySignal(...signals: (AbortSignal | undefined)[]): DisposableSignal {
-  signals.forEach((signal, position) => {
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new TypeError(
-        `Expected argument ${position + 1} of anySignal to be an AbortSignal, got ${describe(signal)}`,
-      );
-    }
-  });
+  signals.forEach((signal, index) => assertSignal(`signals[${index}]`, signal));
   const inputs = signals.filter((signal): signal is AbortSignal => signal !== undefined);
   const controller = new AbortController();
   const removals: (() => void)[] = [];

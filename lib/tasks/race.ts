@@ -1,5 +1,5 @@
 import { onAbort } from '../util/abort.js';
-import { assertFunction, assertOptions, assertSignal, describe } from '../util/validate.js';
+import { assertFunction, assertNonEmptyArray, assertOptions, assertSignal } from '../util/validate.js';
 import type { SignalOptions } from '../core/types.js';
 
 /**
@@ -20,10 +20,7 @@ export function race<T>(
   fns: readonly ((signal: AbortSignal) => T | PromiseLike<T>)[],
   options: SignalOptions = {},
 ): Promise<T> {
-  if (!Array.isArray(fns))
-    throw new TypeError(`Expected \`fns\` to be an array of functions, got ${describe(fns)}`);
-  if (fns.length === 0)
-    throw new RangeError('Expected `fns` to be a non-empty array of functions, got an array of length 0');
+  assertNonEmptyArray('fns', fns, 'functions');
   fns.forEach((fn, index) => assertFunction(`fns[${index}]`, fn));
   assertOptions('options', options);
   const { signal } = options;

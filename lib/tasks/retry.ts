@@ -3,6 +3,7 @@ import {
   assertBoolean,
   assertCount,
   assertDuration,
+  assertFinite,
   assertFunction,
   assertOptions,
   assertSignal,
@@ -40,11 +41,16 @@ export class RetryError extends Error {
     override readonly cause: unknown,
     readonly attempts: number,
   ) {
-    super(
-      `Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ` +
-        (cause instanceof Error ? cause.message : String(cause)),
-      { cause },
-    );
+    super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/** What a thrown value says, without throwing: `Object.create(null)` has no `toString`. */
+function messageOf(cause: unknown): string {
+  try {
+    return cause instanceof Error ? cause.message : String(cause);
+  } catch {
+    return describe(cause);
   }
 }
 
@@ -52,8 +58,9 @@ export class RetryError extends Error {
  * Calls `fn(signal, attempt)` (attempt counts from 1) until it fulfils, waiting an exponentially
  * growing, jittered delay between tries, and resolves its value. After the last try, or when
  * `shouldRetry` says no, rejects with a `RetryError` carrying the last error as `cause` and the
- * number of tries as `attempts`. Abort, during a try or a delay, rejects with `signal.reason` and
- * clears the delay's timer; an already-aborted signal rejects before `fn` is called.
+ * number of tries as `attempts`. Abort, during a try or a delay, rejects with `signal.reason` (the
+ * same object) and clears the delay's timer; an abort during a try waits for that try to settle
+ * and rejects even if it fulfils. An already-aborted signal rejects before `fn` is called.
  *
  * @example
  * const body = await retry((signal) => fetch(url, { signal }).then((r) => r.json()), { retries: 5, signal });
@@ -77,11 +84,10 @@ export function retry<T>(
   assertDuration('minDelay', minDelay);
   assertDuration('maxDelay', maxDelay);
   if (maxDelay < minDelay)
-    throw new RangeError(`Expected \`maxDelay\` to be ≥ \`minDelay\` (${minDelay}), got ${maxDelay}`);
-  if (typeof factor !== 'number')
-    throw new TypeError(`Expected \`factor\` to be a finite number ≥ 1, got ${describe(factor)}`);
-  if (!Number.isFinite(factor) || factor < 1)
-    throw new RangeError(`Expected \`factor\` to be a finite number ≥ 1, got ${describe(factor)}`);
+    throw new RangeError(
+      `Expected \`maxDelay\` to be ≥ \`minDelay\` (${minDelay}), got ${describe(maxDelay)}`,
+    );
+  assertFinite('factor', factor, 1);
   assertBoolean('jitter', jitter);
   assertFunction('shouldRetry', shouldRetry);
   assertSignal('signal', signal);
@@ -91,7 +97,10 @@ export function retry<T>(
   const loop = async (): Promise<Awaited<T>> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn(taskSignal, attempt);
+        const value = await fn(taskSignal, attempt);
+        // An abort during the try wins even if the try then fulfils: the caller asked to stop.
+        if (signal?.aborted) throw signal.reason;
+        return value;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (attempt > retries || !shouldRetry(error, attempt)) throw new RetryError(error, attempt);

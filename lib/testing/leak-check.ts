@@ -1,4 +1,5 @@
 import { liveResources, nextResourceId, openScope, type Resource } from '../util/registry.js';
+import { assertCount } from '../util/validate.js';
 
 /** Something sluice started that was still running when the check ran. */
 export type Leak = Pick<Resource, 'kind' | 'label' | 'stack'>;
@@ -28,14 +29,26 @@ export class LeakError extends Error {
 const realSetImmediate = globalThis.setImmediate;
 
 /**
- * Lets every microtask chain and one more turn of the event loop run, on real timers.
+ * Waits `turns` turns of the real event loop (`setImmediate`), so every microtask chain and the
+ * I/O callbacks due by then have run; jest's fake timers do not hold it up, since it uses the
+ * `setImmediate` captured when `sluice/testing` loaded. `LeakScope.check()` settles this way
+ * before it looks for leaks; call it in a test to let abandoned work finish before asserting.
  *
+ * @param turns turns of the event loop to wait, an integer ≥ 0. @default 2
+ * @throws TypeError for a `turns` that is not a number, RangeError for a negative or fractional one
+ *   (at the call, not as a rejection).
  * @example
+ * import { settle } from 'sluice/testing';
  * controller.abort();
  * await settle();
  * expect(source.log.returned).toBe(true);
  */
-export async function settle(turns = 2): Promise<void> {
+export function settle(turns = 2): Promise<void> {
+  assertCount('turns', turns, 0);
+  return turnsOfTheLoop(turns);
+}
+
+async function turnsOfTheLoop(turns: number): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
 }
 

@@ -34,20 +34,54 @@ export function assertCount(
   if (!ok) throw new RangeError(`Expected \`${name}\` to be ${expectation}, got ${describe(value)}`);
 }
 
-/** A finite number of milliseconds ≥ 0 (timeouts, intervals, delays). */
-export function assertDuration(name: string, value: unknown): asserts value is number {
-  const expectation = 'a finite number of milliseconds ≥ 0';
+/**
+ * The longest delay a Node timer keeps: `setTimeout` fires a longer one after 1 ms (with a
+ * warning), so a duration above it would silently mean "now".
+ */
+export const MAX_DURATION = 2 ** 31 - 1;
+
+/**
+ * A number of milliseconds ≥ 0 that fits a Node timer (timeouts, intervals, delays), or Infinity
+ * when `infinite` is allowed (an option documented as "no timeout").
+ */
+export function assertDuration(name: string, value: unknown, infinite = false): asserts value is number {
+  const expectation = `a number of milliseconds ≥ 0 and ≤ ${MAX_DURATION}${infinite ? ', or Infinity' : ''}`;
   assertNumber(name, value, expectation);
-  if (!Number.isFinite(value) || value < 0)
+  const ok = (value >= 0 && value <= MAX_DURATION) || (infinite && value === Infinity);
+  if (!ok) throw new RangeError(`Expected \`${name}\` to be ${expectation}, got ${describe(value)}`);
+}
+
+/** A number of milliseconds > 0 that fits a Node timer (periods that must advance: heartbeats). */
+export function assertPositiveDuration(name: string, value: unknown): asserts value is number {
+  const expectation = `a number of milliseconds > 0 and ≤ ${MAX_DURATION}`;
+  assertNumber(name, value, expectation);
+  if (!(value > 0 && value <= MAX_DURATION))
     throw new RangeError(`Expected \`${name}\` to be ${expectation}, got ${describe(value)}`);
 }
 
-/** A finite number of milliseconds > 0 (periods that must advance: heartbeats). */
-export function assertPositiveDuration(name: string, value: unknown): asserts value is number {
-  const expectation = 'a finite number of milliseconds > 0';
+/**
+ * A finite number ≥ `min` (any finite number by default), or Infinity when `infinite` is allowed.
+ * NaN and the other infinities are out of range: a `RangeError`, like every number that does not fit.
+ */
+export function assertFinite(
+  name: string,
+  value: unknown,
+  min = -Infinity,
+  infinite = false,
+): asserts value is number {
+  const bound = min === -Infinity ? '' : ` ≥ ${min}`;
+  const expectation = `a finite number${bound}${infinite ? ' or Infinity' : ''}`;
   assertNumber(name, value, expectation);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new RangeError(`Expected \`${name}\` to be ${expectation}, got ${describe(value)}`);
+  const ok = Number.isFinite(value) ? value >= min : infinite && value === Infinity;
+  if (!ok) throw new RangeError(`Expected \`${name}\` to be ${expectation}, got ${describe(value)}`);
+}
+
+/** A non-empty array; `what` says what it holds ("functions"). Its items are checked by the caller. */
+export function assertNonEmptyArray(name: string, value: unknown, what: string): asserts value is unknown[] {
+  if (!Array.isArray(value))
+    throw new TypeError(`Expected \`${name}\` to be an array of ${what}, got ${describe(value)}`);
+  if (value.length === 0)
+    throw new RangeError(`Expected \`${name}\` to be a non-empty array of ${what}, got ${describe(value)}`);
 }
 
 export function assertBoolean(name: string, value: unknown): asserts value is boolean {
@@ -55,8 +89,13 @@ export function assertBoolean(name: string, value: unknown): asserts value is bo
     throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
 }
 
-export function assertSignal(name: string, value: unknown): asserts value is AbortSignal | undefined {
-  if (value !== undefined && !(value instanceof AbortSignal)) {
+/** An AbortSignal, or `undefined` unless `required`. */
+export function assertSignal(
+  name: string,
+  value: unknown,
+  required = false,
+): asserts value is AbortSignal | undefined {
+  if ((required || value !== undefined) && !(value instanceof AbortSignal)) {
     throw new TypeError(`Expected \`${name}\` to be an AbortSignal, got ${describe(value)}`);
   }
 }
