@@ -185,8 +185,9 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
 
   return(): Promise<IteratorResult<T>> {
     this.undelivered = undefined;
-    if (this.ended && this.stopping === undefined) return Promise.resolve(DONE);
-    this.stopping ??= this.owner.stop();
+    // Ended by a stop that was not this return() (its reader's signal): what its source's
+    // return() threw is still told to the one who returns it.
+    this.stopping ??= this.ended ? Promise.resolve() : this.owner.stop();
     return this.stopping.then(() => {
       const failure = this.returnFailure;
       this.returnFailure = this.undelivered = undefined;

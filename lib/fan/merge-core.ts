@@ -30,8 +30,8 @@ class Inner<T> implements InletOwner<T> {
   }
 
   onError(error: unknown): void {
-    this.merge.finished(this);
     this.merge.fail(error);
+    this.merge.finished(this);
   }
 }
 

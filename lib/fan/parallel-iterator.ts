@@ -60,6 +60,7 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
   }
 
   onItem(value: I): void {
+    if (this.closed) return; // a pull answered while cleanup waits for the calls: nobody wants it
     const index = this.started++;
     const context = new CallContext(index, this.calls);
     this.running++;

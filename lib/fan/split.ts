@@ -1,5 +1,6 @@
 import { Fifo } from '../util/fifo.js';
-import { EMPTY, route, type Branch, type Policy } from './router.js';
+import { EMPTY, type Policy } from './policy.js';
+import { route, type Branch } from './router.js';
 import { assertCount, assertFunction, assertOptions, assertSignal, describe } from '../util/validate.js';
 import type { Outputs, SignalOptions, Source } from '../core/types.js';
 

@@ -1,6 +1,8 @@
 import { implStage } from '../core/define-stage.js';
-import { returnQuietly } from '../core/iterators.js';
-import { release, track } from '../util/registry.js';
+import { Engine } from '../core/engine.js';
+import { Inlet, type InletOwner } from '../core/inlet.js';
+import { END, type Outcome } from '../core/outlet.js';
+import { release, track, type Resource } from '../util/registry.js';
 import { assertPositiveDuration } from '../util/validate.js';
 import type { Stage } from '../core/types.js';
 
@@ -8,13 +10,6 @@ import type { Stage } from '../core/types.js';
 export type Beat<T> = { type: 'value'; value: T } | { type: 'beat' };
 
 const BEAT: Beat<never> = Object.freeze({ type: 'beat' });
-
-/** The one upstream `next()` in flight, kept across beats so it is never called twice at once. */
-interface Pull<T> {
-  readonly promise: Promise<IteratorResult<T>>;
-  settled: boolean;
-  wake: (() => void) | undefined;
-}
 
 /**
  * The book's heartbeats: yields `{ type: 'value', value }` for each source value and
@@ -43,54 +38,88 @@ interface Pull<T> {
  */
 export function heartbeat<T>(interval: number): Stage<T, Beat<T>> {
   assertPositiveDuration('interval', interval);
-  return implStage((source) => beating(source, interval));
+  return implStage(
+    (source, { signal }) => new HeartbeatEngine(source as AsyncIterable<T>, signal, interval).outlet,
+  );
 }
 
-async function* beating<T>(source: AsyncIterable<T>, interval: number): AsyncGenerator<Beat<T>> {
-  const iterator = source[Symbol.asyncIterator]();
-  let pull: Pull<T> | undefined;
-  try {
-    for (;;) {
-      pull ??= startPull(iterator);
-      if (await beatBefore(pull, interval)) {
-        yield BEAT;
+/** One inlet and one outlet, with a clock that runs only while a reader waits on a silent source. */
+class HeartbeatEngine<T> extends Engine<Beat<T>> implements InletOwner<T> {
+  private readonly inlet: Inlet<T>;
+  /** A value that came after its reader had been answered with a beat: the next reader's. */
+  private held: { value: T } | undefined;
+  private ended = false;
+  private failure: { error: unknown } | undefined;
+  private timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
+
+  constructor(
+    source: AsyncIterable<T>,
+    signal: AbortSignal,
+    private readonly interval: number,
+  ) {
+    super(signal, `heartbeat(${interval})`);
+    this.inlet = new Inlet(source, signal, this, this.label);
+  }
+
+  protected open(): void {}
+
+  protected serve(): void {
+    while (this.outlet.waiting && !this.closed) {
+      const held = this.held;
+      if (held !== undefined) {
+        this.held = undefined;
+        this.outlet.push({ type: 'value', value: held.value });
         continue;
       }
-      const settled = pull.promise;
-      pull = undefined;
-      // Within pipe an abort rejects the pending next() with the reason, which ends us here.
-      const result = await settled;
-      if (result.done) return;
-      yield { type: 'value', value: result.value };
+      if (this.failure) return void this.close({ kind: 'error', error: this.failure.error });
+      if (this.ended) return void this.close(END);
+      // The pull begun before a beat stays pending across beats and delivers the next value.
+      this.inlet.pull();
+      if (this.held !== undefined) continue;
+      if (this.inlet.pulling && this.timer === undefined) this.startTimer();
+      return;
     }
-  } finally {
-    await returnQuietly(iterator);
   }
-}
 
-function startPull<T>(iterator: AsyncIterator<T>): Pull<T> {
-  const pull: Pull<T> = { promise: iterator.next(), settled: false, wake: undefined };
-  // One reaction for the pull's whole life, however many beats it spans (no race per beat).
-  const onSettled = (): void => {
-    pull.settled = true;
-    pull.wake?.();
-  };
-  pull.promise.then(onSettled, onSettled);
-  return pull;
-}
+  onItem(value: T): void {
+    this.clearTimer();
+    this.held = { value };
+    this.serve();
+  }
 
-/** Resolves true when `interval` ms pass before the pull settles, false when it settles first. */
-function beatBefore<T>(pull: Pull<T>, interval: number): Promise<boolean> {
-  if (pull.settled) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = track('timer', `heartbeat(${interval})`);
-    const handle = setTimeout(() => finish(true), interval);
-    pull.wake = () => finish(false);
-    function finish(beat: boolean): void {
-      clearTimeout(handle);
-      release(timer);
-      pull.wake = undefined;
-      resolve(beat);
-    }
-  });
+  onEnd(): void {
+    this.clearTimer();
+    this.ended = true;
+    this.serve();
+  }
+
+  onError(error: unknown): void {
+    this.clearTimer();
+    this.failure = { error };
+    this.serve();
+  }
+
+  protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+    this.clearTimer();
+    this.held = undefined;
+    return this.inlet.close(outcome.kind === 'abort');
+  }
+
+  private startTimer(): void {
+    const resource = track('timer', this.label);
+    const handle = setTimeout(() => {
+      release(resource);
+      this.timer = undefined;
+      if (this.outlet.waiting && !this.closed) this.outlet.push(BEAT);
+      this.serve();
+    }, this.interval);
+    this.timer = { handle, resource };
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer.handle);
+    release(this.timer.resource);
+    this.timer = undefined;
+  }
 }

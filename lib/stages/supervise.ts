@@ -1,5 +1,5 @@
 import { after } from '../tasks/after.js';
-import { returnQuietly } from '../core/iterators.js';
+import { isGracefulStop } from '../util/abort.js';
 import { TimeoutError } from '../core/errors.js';
 import { implStage } from '../core/define-stage.js';
 import { ignoreRejection } from '../util/deferred.js';
@@ -76,7 +76,8 @@ async function* supervised<I, O>(
   signal: AbortSignal,
   { stageFactory, timeout, maxRestarts, delayFor }: Settings<I, O>,
 ): AsyncGenerator<O> {
-  const shared = new SharedSource(source[Symbol.asyncIterator]());
+  const shared = new SharedSource(source, signal, 'supervise');
+  let threw = false;
   try {
     for (let restarts = 0; ;) {
       const stage = stageFactory();
@@ -84,7 +85,11 @@ async function* supervised<I, O>(
         throw new TypeError(`Expected \`stageFactory\` to return a stage, got ${describe(stage)}`);
       }
       // The child's pipeline stops with ours (one listener on `signal`) or when we return it.
-      const child = pipe(pipe(shared.view(restarts > 0), { signal }), stage)[Symbol.asyncIterator]();
+      // A stalled child is aborted (not returned): a stage stuck for good is let go of at once.
+      const stall = new AbortController();
+      const child = pipe(pipe(shared.view(restarts > 0), { signal }), stage, { signal: stall.signal })[
+        Symbol.asyncIterator
+      ]();
       let failure: unknown;
       let stalled = false;
       try {
@@ -104,25 +109,35 @@ async function* supervised<I, O>(
         failure = error;
       } finally {
         // A stalled stage may be stuck for good: its signal aborts now, and it is let go.
-        if (stalled) ignoreRejection(child.return!());
-        else await returnQuietly(child);
+        if (stalled) {
+          stall.abort(failure);
+          ignoreRejection(child.return!());
+        } else await child.return!().catch(() => undefined);
       }
+      threw = true;
       if (signal.aborted) throw signal.reason;
       if (shared.failed) throw shared.failed.error;
       if (restarts >= maxRestarts) throw failure;
+      threw = false;
       restarts++;
       const pause = delayFor(restarts);
-      if (pause > 0) await after(pause, { signal });
+      if (pause > 0) {
+        threw = true;
+        await after(pause, { signal });
+        threw = false;
+      }
     }
   } finally {
-    await shared.close();
+    const closeError = await shared.close(signal.aborted && !isGracefulStop(signal));
+    // An error from the source's return() reaches the consumer when nothing else is on its way.
+    if (closeError && !threw) throw closeError.error;
   }
 }
 
 /** The child's next value, or STALLED once the stall clock (paused while it reads) runs out. */
 function nextWithin<O>(
   child: AsyncIterator<O>,
-  shared: SharedSource<unknown>,
+  shared: SharedSource<any>,
   timeout: number,
 ): Promise<IteratorResult<O> | typeof STALLED> {
   if (timeout === Infinity) return child.next();
