@@ -89,3 +89,43 @@ describe('toReadableStream', () => {
     source.release();
   });
 });
+
+describe('toReadableStream, when aborted while nobody reads', () => {
+  it('errors an idle stream at once with the same reason, returns the source and leaves no listener', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const source = spySource(numbers(5));
+    const reader = toReadableStream(source, { signal: controller.signal }).getReader();
+    await expect(reader.read()).resolves.toEqual({ done: false, value: 0 });
+    controller.abort(reason);
+    // Nobody reads: the stream itself reports the abort.
+    await expect(reader.closed).rejects.toBe(reason);
+    await ticks(10);
+    expect(source.log.returned).toBe(true);
+    expect(abortListeners(controller.signal)).toBe(0);
+  });
+
+  it('errors at once on an already-aborted signal, without touching the source', async () => {
+    const reason = new Error('already');
+    const source = spySource(numbers(5));
+    const reader = toReadableStream(source, { signal: AbortSignal.abort(reason) }).getReader();
+    await expect(reader.closed).rejects.toBe(reason);
+    await expect(reader.read()).rejects.toBe(reason);
+    expect(source.log.opened).toBe(false);
+  });
+
+  it('removes its listener when the source ends or errors, or the stream is cancelled', async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const ended = toReadableStream(spySource(numbers(2)), { signal }).getReader();
+    while (!(await ended.read()).done);
+    expect(abortListeners(signal)).toBe(0);
+    const failing = toReadableStream(spySource(numbers(2), { failAt: 0, error: new Error('x') }), { signal });
+    await expect(failing.getReader().read()).rejects.toThrow('x');
+    expect(abortListeners(signal)).toBe(0);
+    const cancelled = toReadableStream(spySource(numbers(2)), { signal }).getReader();
+    await cancelled.read();
+    await cancelled.cancel();
+    expect(abortListeners(signal)).toBe(0);
+  });
+});
