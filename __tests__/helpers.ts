@@ -1,4 +1,5 @@
 import { getEventListeners } from 'node:events';
+import { runInThisContext } from 'node:vm';
 import { deferred, type Deferred } from '../lib/util/deferred.js';
 
 export { deferred, type Deferred };
@@ -150,4 +151,34 @@ export async function settleAll<T>(iterable: AsyncIterable<T>): Promise<{ values
  */
 export function fakeDelay(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
+}
+
+/**
+ * Records the warnings the process emits (`MaxListenersExceededWarning`…) until `stop()`, which
+ * first lets the event loop turn so warnings emitted on the next tick are in, as `name: message`. Node emits them on
+ * the real `process`, which jest's sandbox does not forward to its own `process`.
+ */
+export function captureWarnings(): { stop(): Promise<string[]> } {
+  const realProcess = runInThisContext('process') as NodeJS.Process;
+  const warnings: string[] = [];
+  // As `name: message` strings: the warnings are errors of another realm, which jest cannot diff.
+  const record = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+  realProcess.on('warning', record);
+  return {
+    async stop() {
+      await turns(2);
+      realProcess.off('warning', record);
+      return warnings;
+    },
+  };
+}
+
+/** What `fn` threw or rejected with, whichever way it fails; `undefined` if it did not. */
+export async function failureOf(fn: () => unknown): Promise<unknown> {
+  try {
+    await fn();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
 }

@@ -126,6 +126,44 @@ export const throwingReturn = (error: unknown): HostileSource =>
 /** An async generator over 0 … length − 1 whose `finally` awaits (a cursor closing). */
 export const closingSource = (length: number) => spySource(Array.from({ length }, (_, i) => i));
 
+/**
+ * An async generator over 0 … length − 1 whose `finally` waits until `release()`: a source still
+ * closing its cursor, for as long as a test needs to look at it.
+ */
+export function gatedClosingSource(
+  length: number,
+): AsyncIterable<number> & { log: SourceLog; release(): void } {
+  const log: SourceLog = { pulls: 0, opened: false, returned: false, finalized: false };
+  const gate = deferred<void>();
+  async function* generate(): AsyncGenerator<number, undefined, undefined> {
+    try {
+      for (let i = 0; i < length; i++) yield i;
+      return undefined;
+    } finally {
+      await gate.promise;
+      log.finalized = true;
+    }
+  }
+  return {
+    log,
+    release: () => gate.resolve(),
+    [Symbol.asyncIterator]() {
+      log.opened = true;
+      const generator = generate();
+      return {
+        next: () => {
+          log.pulls++;
+          return generator.next();
+        },
+        return: () => {
+          log.returned = true;
+          return generator.return(undefined);
+        },
+      };
+    },
+  };
+}
+
 /** An edge of sluice seen from its consumer: takes a source, gives what a `for await` reads. */
 export interface Edge {
   name: string;
