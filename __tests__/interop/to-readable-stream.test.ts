@@ -3,6 +3,7 @@ import { map } from '../../lib/stages/map.js';
 import { toReadableStream } from '../../lib/interop/to-readable-stream.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { abortListeners, spySource, stuckSource, ticks } from '../helpers.js';
+import { deferred } from '../helpers.js';
 
 useLeakCheck();
 
@@ -36,18 +37,25 @@ describe('toReadableStream', () => {
   it('returns the source and aborts its stages on cancel', async () => {
     const source = spySource(numbers(100));
     let stageSignal: AbortSignal | undefined;
+    const started = deferred<void>();
     const stream = toReadableStream(
       pipe(
         source,
+        // The call for 1 is still in flight when the stream goes: its signal must abort.
         map((n, { signal }) => {
+          if (n !== 1) return n;
           stageSignal = signal;
-          return n;
+          started.resolve();
+          return new Promise<number>((resolve) => signal.addEventListener('abort', () => resolve(n)));
         }),
       ),
     );
     const reader = stream.getReader();
     await reader.read();
+    const second = reader.read();
+    await started.promise;
     await reader.cancel();
+    await expect(second).resolves.toEqual({ done: true, value: undefined });
     expect(source.log.returned).toBe(true);
     expect(stageSignal!.aborted).toBe(true);
   });

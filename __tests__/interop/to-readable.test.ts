@@ -4,6 +4,7 @@ import { map } from '../../lib/stages/map.js';
 import { toReadable } from '../../lib/interop/to-readable.js';
 import { settle, useLeakCheck } from '../../lib/testing/index.js';
 import { abortListeners, spySource, stuckSource, ticks } from '../helpers.js';
+import { deferred } from '../helpers.js';
 
 useLeakCheck();
 
@@ -44,17 +45,22 @@ describe('toReadable', () => {
   it('returns the source and aborts its stages when destroyed', async () => {
     const source = spySource(numbers(100));
     let stageSignal: AbortSignal | undefined;
+    const started = deferred<void>();
     const stream = toReadable(
       pipe(
         source,
+        // The call for 1 is still in flight when the stream goes: its signal must abort.
         map((n, { signal }) => {
+          if (n !== 1) return n;
           stageSignal = signal;
-          return n;
+          started.resolve();
+          return new Promise<number>((resolve) => signal.addEventListener('abort', () => resolve(n)));
         }),
       ),
     );
     expect(await new Promise((resolve) => stream.once('data', resolve))).toBe(0);
     stream.pause();
+    await started.promise;
     stream.destroy();
     await closed(stream);
     expect(source.log.returned).toBe(true);

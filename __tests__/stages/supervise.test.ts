@@ -219,12 +219,14 @@ describe('supervise', () => {
     [[42, {}], new TypeError('Expected `stageFactory` to be a function, got 42')],
     [
       [() => map(ok), { timeout: -1 }],
-      new RangeError('Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got -1'),
+      new RangeError(
+        'Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, or Infinity, got -1',
+      ),
     ],
     [
       [() => map(ok), { timeout: 2 ** 31 }],
       new RangeError(
-        'Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, got 2147483648',
+        'Expected `timeout` to be a number of milliseconds ≥ 0 and ≤ 2147483647, or Infinity, got 2147483648',
       ),
     ],
     [

@@ -5,7 +5,21 @@ import { abortListeners, deferred, ticks, type Deferred } from '../helpers.js';
 useLeakCheck();
 
 describe('Group', () => {
-  it('runs every task with the group signal and resolves wait() once all have finished', async () => {
+  it("aborts a running task's own signal with the group's first error, the same object", async () => {
+    const group = new Group();
+    const error = new Error('first');
+    let taskSignal: AbortSignal | undefined;
+    await group.go((signal) => {
+      taskSignal = signal;
+      return new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    });
+    await group.go(() => Promise.reject(error));
+    await expect(group.wait()).rejects.toBe(error);
+    expect(taskSignal!.aborted).toBe(true);
+    expect(taskSignal!.reason).toBe(error);
+  });
+
+  it('runs every task with a signal of its own and resolves wait() once all have finished', async () => {
     const group = new Group();
     const gates = [deferred<void>(), deferred<void>()];
     const seen: AbortSignal[] = [];
@@ -21,7 +35,9 @@ describe('Group', () => {
     expect(waited).toBe(false);
     gates[1].resolve();
     await waiting;
-    expect(seen).toEqual([group.signal, group.signal]);
+    // Each task's signal is its own (listeners it leaves die with it), derived from the group's.
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(seen).not.toContain(group.signal);
     expect(group.signal.aborted).toBe(true);
   });
 

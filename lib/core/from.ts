@@ -1,4 +1,5 @@
 import { describe } from '../util/validate.js';
+import { SyncSource } from './sync-source.js';
 import type { Source } from './types.js';
 
 /**
@@ -15,38 +16,13 @@ export function from<T>(source: Source<T>): AsyncIterable<T> {
     if (typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function')
       return source as AsyncIterable<T>;
     if (typeof (source as Iterable<T>)[Symbol.iterator] === 'function')
-      return new SyncSource(source as Iterable<T>);
+      return new SyncSource(source as Iterable<T>) as AsyncIterable<T>;
     if (typeof (source as ReadableStream<T>).getReader === 'function')
       return new StreamSource(source as ReadableStream<T>);
   }
   throw new TypeError(
     `Expected a source (AsyncIterable, Iterable, ReadableStream or Node Readable), got ${describe(source)}`,
   );
-}
-
-/** A sync iterable read one value per next(); return() is forwarded so its `finally` runs. */
-class SyncSource<T> implements AsyncIterable<T> {
-  constructor(private readonly iterable: Iterable<T>) {}
-
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    const iterator = this.iterable[Symbol.iterator]();
-    return {
-      next: () => {
-        try {
-          return Promise.resolve(iterator.next());
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      },
-      return: () => {
-        try {
-          return Promise.resolve(iterator.return?.() ?? { done: true as const, value: undefined });
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      },
-    };
-  }
 }
 
 /** A WHATWG stream without `Symbol.asyncIterator` (another realm, a polyfill), read by a reader. */

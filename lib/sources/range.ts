@@ -1,3 +1,4 @@
+import { SyncSource } from '../core/sync-source.js';
 import { assertFinite } from '../util/validate.js';
 
 /**
@@ -11,19 +12,10 @@ import { assertFinite } from '../util/validate.js';
 export function range(start: number, end: number): AsyncIterable<number> {
   assertFinite('start', start);
   assertFinite('end', end, -Infinity, true);
-  return {
-    [Symbol.asyncIterator]() {
-      let next = start;
-      return {
-        next: () =>
-          Promise.resolve(
-            next < end ? { done: false as const, value: next++ } : { done: true as const, value: undefined },
-          ),
-        return: () => {
-          next = end;
-          return Promise.resolve({ done: true as const, value: undefined });
-        },
-      };
-    },
-  };
+  // A sync source: sluice's own stages read it in runs, with no promise per number.
+  return new SyncSource(numbers(start, end));
+}
+
+function* numbers(start: number, end: number): Generator<number> {
+  for (let n = start; n < end; n++) yield n;
 }

@@ -59,7 +59,7 @@ export function supervise<I, O>(
   assertFunction('stageFactory', stageFactory);
   assertOptions('options', options);
   const { timeout = Infinity, maxRestarts = 3, backoff = 0 } = options;
-  if (timeout !== Infinity) assertDuration('timeout', timeout);
+  assertDuration('timeout', timeout, true);
   assertCount('maxRestarts', maxRestarts, 0, true);
   if (typeof backoff !== 'function') assertDuration('backoff', backoff);
   const delayFor = (restart: number): number => {
@@ -129,7 +129,9 @@ async function* supervised<I, O>(
     }
   } finally {
     const closeError = await shared.close(signal.aborted && !isGracefulStop(signal));
-    // An error from the source's return() reaches the consumer when nothing else is on its way.
+    // An error from the source's return() reaches the consumer when nothing else is on its way;
+    // on a `return()` a generator's finally is the only place that can say so.
+    // eslint-disable-next-line no-unsafe-finally
     if (closeError && !threw) throw closeError.error;
   }
 }

@@ -1,4 +1,5 @@
 import { onAbort } from '../util/abort.js';
+import { CallSignals } from '../util/call-signals.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 import { assertCount, assertFunction, assertOptions, assertSignal } from '../util/validate.js';
 import type { SignalOptions } from '../core/types.js';
@@ -8,7 +9,10 @@ export interface GroupOptions extends SignalOptions {
   limit?: number | undefined;
 }
 
-/** A task as `Group.go` runs it: given the group's signal, like a Go function taking a `ctx`. */
+/**
+ * A task as `Group.go` runs it, like a Go function taking a `ctx`: given a signal of its own that
+ * aborts with the group's signal.
+ */
 export type Task = (signal: AbortSignal) => unknown;
 
 /**
@@ -36,6 +40,9 @@ export class Group {
   #waiting: Deferred<void> | undefined;
   #settled = false;
   #removeListener: (() => void) | undefined;
+  /** Each task gets a signal of its own, so listeners it leaves behind die with it. */
+  readonly #calls: CallSignals;
+  readonly #parent: AbortSignal | undefined;
 
   constructor(options: GroupOptions = {}) {
     assertOptions('options', options);
@@ -44,13 +51,15 @@ export class Group {
     assertCount('limit', limit, 1, true);
     this.#limit = limit;
     this.signal = this.#controller.signal;
-    if (signal?.aborted) this.#controller.abort(signal.reason);
-    else if (signal)
-      this.#removeListener = onAbort(signal, () => this.#controller.abort(signal.reason), 'Group');
+    this.#calls = new CallSignals(this.signal, 'Group tasks');
+    this.#parent = signal;
+    const abort = (): void => this.#controller.abort(signal!.reason);
+    if (signal?.aborted) abort();
+    else if (signal) this.#removeListener = onAbort(signal, abort, 'Group');
   }
 
   /**
-   * Runs `task(group.signal)` and resolves once it has started: at once while fewer than `limit`
+   * Runs `task(signal)`, its signal aborting with `group.signal`, and resolves once it has started: at once while fewer than `limit`
    * tasks run, else when a slot frees (callers are served in order). Tasks still start after an
    * error, with the aborted signal, as in Go. Throws an `Error` once `wait()` has settled.
    */
@@ -75,23 +84,27 @@ export class Group {
 
   #start(task: Task): void {
     this.#running++;
+    const call = this.#calls.open();
     let result: unknown;
     try {
-      result = task(this.signal);
+      result = task(call.signal);
     } catch (error) {
       result = Promise.reject(error);
     }
     Promise.resolve(result).then(
-      () => this.#finish(),
-      (error: unknown) => this.#finish({ error }),
+      () => this.#finish(call),
+      (error: unknown) => this.#finish(call, { error }),
     );
   }
 
-  #finish(failure?: { error: unknown }): void {
+  #finish(call: AbortController, failure?: { error: unknown }): void {
+    this.#calls.close(call);
     this.#running--;
     if (failure && !this.#failure) {
-      this.#failure = failure;
-      this.#controller.abort(failure.error);
+      // A task that fails once the parent aborted fails because of it (an AbortError from its
+      // timer, say): wait() rejects with the parent's reason itself, as every wait does.
+      this.#failure = this.#parent?.aborted ? { error: this.#parent.reason } : failure;
+      this.#controller.abort(this.#failure.error);
     }
     const next = this.#queue.shift();
     if (next) {
@@ -108,6 +121,7 @@ export class Group {
     this.#removeListener?.();
     this.#removeListener = undefined;
     this.#controller.abort(new DOMException('The group has finished', 'AbortError'));
+    this.#calls.dispose();
     if (this.#failure) waiting.reject(this.#failure.error);
     else waiting.resolve();
   }
