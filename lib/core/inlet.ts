@@ -71,7 +71,9 @@ export class Inlet<T> {
     try {
       iterator = (this.source as any)[Symbol.asyncIterator](this.signal);
       if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function'))
-        throw new TypeError(`Expected the source's [Symbol.asyncIterator]() to return an iterator, got ${describe(iterator)}`);
+        throw new TypeError(
+          `Expected the source's [Symbol.asyncIterator]() to return an iterator, got ${describe(iterator)}`,
+        );
     } catch (error) {
       this.fail(error);
       return false;

@@ -22,7 +22,9 @@ import type { Stage } from '../core/types.js';
  */
 export function buffer<T>(capacity: number): Stage<T, T> {
   assertCount('capacity', capacity, 1);
-  return implStage((source, { signal }) => new BufferEngine(source as AsyncIterable<T>, signal, capacity).outlet);
+  return implStage(
+    (source, { signal }) => new BufferEngine(source as AsyncIterable<T>, signal, capacity).outlet,
+  );
 }
 
 /** A queue of `capacity` between one inlet and one outlet, filled while there is room. */
