@@ -15,11 +15,12 @@ export abstract class Engine<T> implements OutletOwner {
   private closing: Promise<void> | undefined;
 
   constructor(
-    /** The signal of the stage that reads this engine: its abort stops the engine. */
-    protected readonly signal: AbortSignal,
+    /** The signal of the stage that reads this engine (if any): its abort stops the engine. */
+    protected readonly signal: AbortSignal | undefined,
     protected readonly label: string,
+    tracked = true,
   ) {
-    this.outlet = new Outlet<T>(this, label);
+    this.outlet = new Outlet<T>(this, label, tracked);
   }
 
   /** Whether `close` has begun. */
@@ -31,11 +32,13 @@ export abstract class Engine<T> implements OutletOwner {
     if (this.closing !== undefined) return;
     if (!this.#started) {
       this.#started = true;
-      if (this.signal.aborted) {
-        void this.close({ kind: 'abort', reason: this.signal.reason });
+      const signal = this.signal;
+      if (signal?.aborted) {
+        void this.close({ kind: 'abort', reason: signal.reason });
         return;
       }
-      this.removeListener = onAbort(this.signal, () => void this.close(stopOutcome(this.signal)), this.label);
+      if (signal)
+        this.removeListener = onAbort(signal, () => void this.close(stopOutcome(signal)), this.label);
       this.open();
       if (this.closing !== undefined) return;
     }
@@ -45,7 +48,7 @@ export abstract class Engine<T> implements OutletOwner {
   stop(): Promise<void> {
     // Inside an abort's dispatch, a reader's return() may arrive before this engine's own
     // listener has run: the abort still decides how the engine ends.
-    return this.close(this.signal.aborted ? stopOutcome(this.signal) : RETURN);
+    return this.close(this.signal?.aborted ? stopOutcome(this.signal) : RETURN);
   }
 
   /** First demand: start reading. */

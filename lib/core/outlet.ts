@@ -67,10 +67,16 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private undelivered: { error: unknown } | undefined;
   private returnFailure: { error: unknown } | undefined;
   private resource: Resource | undefined;
+  private opened = false;
 
+  /**
+   * `tracked`: the ledger shows the outlet from its first read until it ends. A channel's iterator
+   * is not: it holds nothing open, and a reader may drop it half read.
+   */
   constructor(
     private readonly owner: OutletOwner,
     private readonly label: string,
+    private readonly tracked = true,
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -121,7 +127,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
    * sinks' fast path. It settles when the outlet ends, as a last `next()` would.
    */
   consume(sink: (value: T) => void): Promise<void> {
-    if (this.headResolve !== undefined || this.resource !== undefined || this.ended)
+    if (this.headResolve !== undefined || this.opened || this.ended)
       return Promise.reject(new TypeError('consume() needs an unread iterator'));
     return new Promise<void>((resolve, reject) => {
       this.sink = sink;
@@ -213,7 +219,10 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   }
 
   private wake(): void {
-    this.resource ??= track('stage', this.label);
+    if (!this.opened) {
+      this.opened = true;
+      if (this.tracked) this.resource = track('stage', this.label);
+    }
     this.owner.demand();
   }
 

@@ -1,8 +1,7 @@
-import { DONE } from '../core/iterators.js';
-import { onAbort } from '../util/abort.js';
+import { Engine } from '../core/engine.js';
+import { END, RETURN, type Outcome } from '../core/outlet.js';
 import {
   CLOSED,
-  completed,
   completesNow,
   EMPTY,
   later,
@@ -12,106 +11,99 @@ import {
   type Waiter,
 } from './hand-over.js';
 
-type Cause = { error: unknown };
-
-/** A pending `next()`: enlisted with the channel, and its own claim. */
-class NextWaiter<T> implements Receiver<T>, Claim {
+/** The reader's one enlisted receive: its own claim, as no `select` shares it. */
+class ReadWaiter<T> implements Receiver<T>, Claim {
   claimed = false;
   readonly claim: Claim = this;
   prev: Waiter | undefined = undefined;
   next: Waiter | undefined = undefined;
   queued = false;
-  constructor(
-    readonly pending: Set<NextWaiter<T>>,
-    readonly end: () => void,
-    readonly resolve: (result: IteratorResult<T, undefined>) => void,
-    readonly reject: (error: unknown) => void,
-  ) {}
+
+  constructor(private readonly reader: ChannelReader<T>) {}
+
   deliver(value: T): void {
-    this.pending.delete(this);
-    const result: IteratorYieldResult<T> = { done: false, value };
-    if (completesNow()) this.resolve(result);
-    else later(() => this.resolve(result));
+    this.reader.received(this, value);
   }
+
   finish(): void {
-    this.pending.delete(this);
-    if (completesNow()) this.closed();
-    else later(() => this.closed());
-  }
-  closed(): void {
-    this.end();
-    this.resolve(DONE);
-  }
-  stop(cause: Cause | undefined): void {
-    if (cause) this.reject(cause.error);
-    else this.resolve(DONE);
+    this.reader.received(this, CLOSED);
   }
 }
 
 /**
- * The iterator of a channel: receives until closed and drained. `return()` withdraws pending
- * `next()` calls, which resolve done, and leaves the channel open; a `signal` rejects them with
- * its reason. Pending waiters are claimed before they are withdrawn, so no value is lost.
+ * The iterator of a channel: an outlet fed by the channel's receive side. It receives only while
+ * a reader waits, through one enlisted waiter; `return()` withdraws that waiter and leaves the
+ * channel open; a `signal` rejects waiting readers with its reason. A value the channel committed
+ * to this reader is always handed over, so none is lost. Every completion passes through the
+ * channel's hand-over, which yields to the event loop now and then (CONTRACT rule 5).
  */
-export function channelIterator<T>(port: ReceivePort<T>, signal?: AbortSignal): AsyncIterableIterator<T> {
-  const pending = new Set<NextWaiter<T>>();
-  let ended = false;
-  let failure: Cause | undefined;
-  let removeListener: (() => void) | undefined;
-  const end = (cause?: Cause): void => {
-    ended = true;
-    removeListener?.();
-    removeListener = undefined;
-    if (cause && pending.size === 0) failure = cause;
-    if (pending.size === 0) return;
-    const stopped = [...pending];
-    pending.clear();
-    for (const waiter of stopped) {
-      waiter.claimed = true;
-      port.withdraw(waiter);
-      waiter.stop(cause);
-    }
-  };
-  if (signal?.aborted) end({ error: signal.reason });
-  else if (signal) removeListener = onAbort(signal, () => end({ error: signal.reason }), 'channel iterator');
-  const endNow = (): void => end();
-  return {
-    next(): Promise<IteratorResult<T, undefined>> {
-      if (failure) {
-        const { error } = failure;
-        failure = undefined;
-        return Promise.reject(error);
-      }
-      if (ended) return Promise.resolve(DONE);
-      const now = port.receiveNow();
+class ChannelReader<T> extends Engine<T> {
+  private waiter: ReadWaiter<T> | undefined;
+  /** A value taken from the channel whose hand-over waits for the event loop's turn. */
+  private handing: { value: T | typeof CLOSED } | undefined;
+
+  constructor(
+    private readonly port: ReceivePort<T>,
+    signal: AbortSignal | undefined,
+  ) {
+    super(signal, 'channel iterator', false);
+  }
+
+  protected open(): void {}
+
+  protected serve(): void {
+    while (this.outlet.waiting && !this.closed && this.waiter === undefined && this.handing === undefined) {
+      const now = this.port.receiveNow();
       if (now === EMPTY) {
-        let waiter!: NextWaiter<T>;
-        const promise = new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-          waiter = new NextWaiter(pending, endNow, resolve, reject);
-        });
-        port.enlist(waiter);
-        pending.add(waiter);
-        return promise;
+        this.waiter = new ReadWaiter(this);
+        this.port.enlist(this.waiter);
+        return;
       }
-      if (now !== CLOSED) return completed<IteratorResult<T, undefined>>({ done: false, value: now });
-      if (completesNow()) {
-        end();
-        return Promise.resolve(DONE);
-      }
-      return new Promise((resolve) =>
-        later(() => {
-          end();
-          resolve(DONE);
-        }),
-      );
-    },
-    return(): Promise<IteratorResult<T, undefined>> {
-      failure = undefined;
-      end();
-      return Promise.resolve(DONE);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+      this.handOver(now);
+    }
+  }
+
+  received(waiter: ReadWaiter<T>, value: T | typeof CLOSED): void {
+    if (this.waiter !== waiter) return;
+    this.waiter = undefined;
+    this.handOver(value);
+  }
+
+  private handOver(value: T | typeof CLOSED): void {
+    if (completesNow()) return this.settle(value);
+    this.handing = { value };
+    later(() => {
+      this.handing = undefined;
+      this.settle(value);
+    });
+  }
+
+  private settle(value: T | typeof CLOSED): void {
+    if (value === CLOSED) {
+      void this.close(END);
+      return;
+    }
+    // Committed by the channel: handed to the reader even if it returned meanwhile.
+    if (this.outlet.waiting && !this.outlet.isEnded) this.outlet.push(value);
+    this.serve();
+  }
+
+  protected shutdown(outcome: Outcome): Promise<undefined> {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter !== undefined) {
+      waiter.claimed = true;
+      this.port.withdraw(waiter);
+    }
+    const handing = this.handing;
+    if (handing !== undefined && handing.value !== CLOSED && outcome === RETURN && this.outlet.waiting) {
+      this.handing = undefined;
+      this.outlet.push(handing.value);
+    }
+    return Promise.resolve(undefined);
+  }
+}
+
+export function channelIterator<T>(port: ReceivePort<T>, signal?: AbortSignal): AsyncIterableIterator<T> {
+  return new ChannelReader(port, signal).outlet;
 }

@@ -11,7 +11,7 @@ import {
   type Operation,
   type Receiver,
 } from './hand-over.js';
-import { COOPERATIVE } from '../core/cooperative.js';
+import { OWN } from '../core/brand.js';
 import {
   CaseReceiver,
   CaseSender,
@@ -59,7 +59,7 @@ export interface SendCase<T> {
  */
 export class Channel<T> implements AsyncIterable<T> {
   /** @internal Pipelines may wait for this source: its iterator settles at once on abort. */
-  readonly [COOPERATIVE] = true;
+  readonly [OWN] = true;
   readonly #capacity: number;
   // The buffer: a ring whose length is a power of two, grown up to the capacity as needed.
   #ring: (T | undefined)[] = [];

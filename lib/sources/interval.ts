@@ -1,5 +1,5 @@
 import { after } from '../tasks/after.js';
-import { cooperativeSource } from '../core/cooperative.js';
+import { ownSource } from '../core/brand.js';
 import { assertDuration } from '../util/validate.js';
 import { pipe } from '../core/pipe.js';
 
@@ -13,7 +13,7 @@ import { pipe } from '../core/pipe.js';
  */
 export function interval(ms: number): AsyncIterable<number> {
   assertDuration('ms', ms);
-  return pipe(cooperativeSource((signal) => ticks(ms, signal)));
+  return pipe(ownSource((signal) => ticks(ms, signal)));
 }
 
 async function* ticks(ms: number, signal: AbortSignal): AsyncGenerator<number> {

@@ -1,4 +1,4 @@
-import { cooperativeSource } from '../core/cooperative.js';
+import { ownSource } from '../core/brand.js';
 import { assertFunction } from '../util/validate.js';
 import { pipe } from '../core/pipe.js';
 import type { CallbackContext } from '../core/types.js';
@@ -13,7 +13,7 @@ import type { CallbackContext } from '../core/types.js';
  */
 export function repeatFn<T>(fn: (context: CallbackContext) => T | PromiseLike<T>): AsyncIterable<Awaited<T>> {
   assertFunction('fn', fn);
-  return pipe(cooperativeSource((signal) => calls(fn, signal)));
+  return pipe(ownSource((signal) => calls(fn, signal)));
 }
 
 async function* calls<T>(
