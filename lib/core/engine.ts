@@ -1,5 +1,6 @@
 import { onAbort } from '../util/abort.js';
-import { Outlet, RETURN, stopOutcome, type Outcome, type OutletOwner } from './outlet.js';
+import { Outlet, type OutletOwner } from './outlet.js';
+import { RETURN, stopOutcome, type Outcome } from './outcome.js';
 
 /**
  * The frame every engine with one outlet stands on (buffer, batch, heartbeat, parallelMap,

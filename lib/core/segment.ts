@@ -3,7 +3,8 @@ import { CallContext, CallSignals } from '../util/call-signals.js';
 import { isThenable } from '../util/deferred.js';
 import { Inlet, type InletOwner } from './inlet.js';
 import { FILTER, MAP, TAKE, type Op } from './ops.js';
-import { END, Outlet, reasonOf, RETURN, stopOutcome, type Outcome, type OutletOwner } from './outlet.js';
+import { Outlet, type OutletOwner } from './outlet.js';
+import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
 
 const IDLE = 0; // waiting for demand
 const PULLING = 1; // the inlet asks the upstream

@@ -1,5 +1,5 @@
 import { Engine } from '../core/engine.js';
-import { END, RETURN, type Outcome } from '../core/outlet.js';
+import { END, RETURN, type Outcome } from '../core/outcome.js';
 import {
   CLOSED,
   completesNow,

@@ -1,3 +1,4 @@
+import { onAbort } from '../util/abort.js';
 import type { ChannelClosedError } from '../core/errors.js';
 import {
   completesNow,
@@ -115,4 +116,23 @@ export function takeAll<W extends Waiter>(waiters: WaiterQueue<W>): W[] {
   const taken: W[] = [];
   for (let waiter = waiters.take(); waiter; waiter = waiters.take()) taken.push(waiter);
   return taken;
+}
+
+/** Queues a waiting send or receive; its signal's abort withdraws it and rejects with the reason. */
+export function enlist<Q extends Waiter>(
+  queue: WaiterQueue<Q>,
+  waiter: Q & (SendWaiter<any> | ReceiveWaiter<any>),
+  signal: AbortSignal | undefined,
+): void {
+  queue.push(waiter);
+  if (signal === undefined) return;
+  waiter.removeListener = onAbort(
+    signal,
+    () => {
+      waiter.claimed = true;
+      queue.remove(waiter);
+      waiter.reject(signal.reason);
+    },
+    'channel wait',
+  );
 }

@@ -1,6 +1,6 @@
 import { ChannelClosedError } from '../core/errors.js';
-import { onAbort } from '../util/abort.js';
 import { channelIterator } from './channel-iterator.js';
+import { Ring } from './ring.js';
 import {
   CLOSED,
   completed,
@@ -8,7 +8,6 @@ import {
   EMPTY,
   OPERATION,
   WaiterQueue,
-  type Operation,
   type Receiver,
 } from './hand-over.js';
 import { OWN } from '../core/brand.js';
@@ -18,27 +17,18 @@ import {
   ReceiveWaiter,
   SENT,
   SendWaiter,
+  enlist,
   takeAll,
   type Received,
   type Sender,
 } from './channel-waiters.js';
-import { assertCount, assertOptions, assertSignal } from '../util/validate.js';
+import { assertCount, signalOption } from '../util/validate.js';
 import type { SignalOptions } from '../core/types.js';
 
 export type { Received };
+import type { ReceiveCase, SendCase } from './cases.js';
 
-/** A `select` case made by `channel.receiving()`: wins with what `receive` would resolve. */
-export interface ReceiveCase<T> {
-  readonly kind: 'receive';
-  readonly [OPERATION]: Operation<Received<T>>;
-}
-
-/** A `select` case made by `channel.sending(value)`: wins once the value is taken or buffered. */
-export interface SendCase<T> {
-  readonly kind: 'send';
-  readonly value: T;
-  readonly [OPERATION]: Operation<{ value: undefined; ok: true }>;
-}
+export type { ReceiveCase, SendCase };
 
 /**
  * Go's `chan T`: a bounded queue between tasks. Waiting senders and receivers are served first in,
@@ -62,9 +52,7 @@ export class Channel<T> implements AsyncIterable<T> {
   readonly [OWN] = true;
   readonly #capacity: number;
   // The buffer: a ring whose length is a power of two, grown up to the capacity as needed.
-  #ring: (T | undefined)[] = [];
-  #head = 0;
-  #count = 0;
+  readonly #ring = new Ring<T>();
   readonly #senders = new WaiterQueue<Sender<T>>();
   readonly #receivers = new WaiterQueue<Receiver<T>>();
   #closed = false;
@@ -80,7 +68,7 @@ export class Channel<T> implements AsyncIterable<T> {
   }
   /** Values in the buffer (Go's `len(ch)`); waiting senders are not counted. */
   get length(): number {
-    return this.#count;
+    return this.#ring.length;
   }
   get closed(): boolean {
     return this.#closed;
@@ -94,7 +82,7 @@ export class Channel<T> implements AsyncIterable<T> {
     if (this.#closed) throw new ChannelClosedError('Cannot send on a closed channel');
     const receiver = this.#receivers.take();
     if (receiver) receiver.deliver(value);
-    else if (this.#count < this.#capacity) this.#push(value);
+    else if (this.#ring.length < this.#capacity) this.#ring.push(value);
     else return false;
     return true;
   }
@@ -111,7 +99,7 @@ export class Channel<T> implements AsyncIterable<T> {
    * is or gets closed first; on abort, with `signal.reason`, and nothing is sent.
    */
   send(value: T, options?: SignalOptions): Promise<void> {
-    const signal = signalOf(options);
+    const signal = signalOption(options);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#closed) return Promise.reject(new ChannelClosedError('Cannot send on a closed channel'));
     const receiver = this.#receivers.take();
@@ -119,27 +107,15 @@ export class Channel<T> implements AsyncIterable<T> {
       receiver.deliver(value);
       return completedVoid();
     }
-    if (this.#count < this.#capacity) {
-      this.#push(value);
+    if (this.#ring.length < this.#capacity) {
+      this.#ring.push(value);
       return completedVoid();
     }
     let waiter!: SendWaiter<T>;
     const promise = new Promise<void>((resolve, reject) => {
       waiter = new SendWaiter(value, resolve, reject);
     });
-    const senders = this.#senders;
-    senders.push(waiter);
-    if (signal) {
-      waiter.removeListener = onAbort(
-        signal,
-        () => {
-          waiter.claimed = true;
-          senders.remove(waiter);
-          waiter.reject(signal.reason);
-        },
-        'channel wait',
-      );
-    }
+    enlist(this.#senders, waiter, signal);
     return promise;
   }
 
@@ -148,7 +124,7 @@ export class Channel<T> implements AsyncIterable<T> {
    * rejects with `signal.reason` and takes nothing.
    */
   receive(options?: SignalOptions): Promise<Received<T>> {
-    const signal = signalOf(options);
+    const signal = signalOption(options);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#receiveNow();
     if (now !== EMPTY)
@@ -159,19 +135,7 @@ export class Channel<T> implements AsyncIterable<T> {
     const promise = new Promise<Received<T>>((resolve, reject) => {
       waiter = new ReceiveWaiter(resolve, reject);
     });
-    const receivers = this.#receivers;
-    receivers.push(waiter);
-    if (signal) {
-      waiter.removeListener = onAbort(
-        signal,
-        () => {
-          waiter.claimed = true;
-          receivers.remove(waiter);
-          waiter.reject(signal.reason);
-        },
-        'channel wait',
-      );
-    }
+    enlist(this.#receivers, waiter, signal);
     return promise;
   }
 
@@ -189,7 +153,7 @@ export class Channel<T> implements AsyncIterable<T> {
     return {
       kind: 'receive',
       [OPERATION]: {
-        ready: () => this.#count > 0 || this.#senders.size > 0 || this.#closed,
+        ready: () => this.#ring.length > 0 || this.#senders.size > 0 || this.#closed,
         poll: () => this.tryReceive(),
         wait: (claim, settle) => {
           const waiter = new CaseReceiver<T>(claim, settle);
@@ -206,7 +170,7 @@ export class Channel<T> implements AsyncIterable<T> {
       kind: 'send',
       value,
       [OPERATION]: {
-        ready: () => this.#closed || this.#receivers.size > 0 || this.#count < this.#capacity,
+        ready: () => this.#closed || this.#receivers.size > 0 || this.#ring.length < this.#capacity,
         poll: () => (this.trySend(value) ? SENT : undefined),
         wait: (claim, settle) => {
           const waiter = new CaseSender<T>(claim, value, settle);
@@ -236,10 +200,10 @@ export class Channel<T> implements AsyncIterable<T> {
   /** Takes a value from the buffer or a waiting sender (refilling the buffer from it). */
   #receiveNow(): T | typeof EMPTY | typeof CLOSED {
     const sender = this.#senders.take();
-    if (this.#count > 0) {
-      const value = this.#shift();
+    if (this.#ring.length > 0) {
+      const value = this.#ring.shift();
       if (sender) {
-        this.#push(sender.value);
+        this.#ring.push(sender.value);
         sender.taken();
       }
       return value;
@@ -250,38 +214,4 @@ export class Channel<T> implements AsyncIterable<T> {
     }
     return this.#closed ? CLOSED : EMPTY;
   }
-
-  #push(value: T): void {
-    let ring = this.#ring;
-    if (this.#count === ring.length) ring = this.#grow();
-    ring[(this.#head + this.#count) & (ring.length - 1)] = value;
-    this.#count++;
-  }
-
-  #shift(): T {
-    const ring = this.#ring;
-    const head = this.#head;
-    const value = ring[head] as T;
-    ring[head] = undefined;
-    this.#head = (head + 1) & (ring.length - 1);
-    this.#count--;
-    return value;
-  }
-
-  #grow(): (T | undefined)[] {
-    const old = this.#ring;
-    const ring = new Array<T | undefined>(Math.max(8, old.length * 2)).fill(undefined);
-    for (let i = 0; i < this.#count; i++) ring[i] = old[(this.#head + i) & (old.length - 1)];
-    this.#ring = ring;
-    this.#head = 0;
-    return ring;
-  }
-}
-
-function signalOf(options: SignalOptions | undefined): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  assertOptions('options', options);
-  const { signal } = options;
-  assertSignal('signal', signal);
-  return signal;
 }

@@ -1,7 +1,7 @@
 import { from } from '../core/from.js';
 import { Engine } from '../core/engine.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, reasonOf, type Outcome } from '../core/outlet.js';
+import { END, reasonOf, type Outcome } from '../core/outcome.js';
 import type { Source } from '../core/types.js';
 import { stopUpstream } from '../util/abort.js';
 import { Fifo } from '../util/fifo.js';

@@ -1,6 +1,6 @@
 import { Engine } from '../core/engine.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, reasonOf, type Outcome } from '../core/outlet.js';
+import { END, reasonOf, type Outcome } from '../core/outcome.js';
 import { CallContext, CallSignals } from '../util/call-signals.js';
 import { NOTHING, RingWindow, type ReorderWindow } from './ring-window.js';
 

@@ -1,6 +1,7 @@
 import { from } from '../core/from.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, Outlet, reasonOf, RETURN, type Outcome } from '../core/outlet.js';
+import { Outlet } from '../core/outlet.js';
+import { END, reasonOf, RETURN, type Outcome } from '../core/outcome.js';
 import type { Source } from '../core/types.js';
 import { onAbort, stopUpstream } from '../util/abort.js';
 import { release, track, type Resource } from '../util/registry.js';

@@ -1,7 +1,7 @@
 import { implStage } from '../core/define-stage.js';
 import { Engine } from '../core/engine.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, type Outcome } from '../core/outlet.js';
+import { END, type Outcome } from '../core/outcome.js';
 import { release, track, type Resource } from '../util/registry.js';
 import { assertCount, assertDuration, assertOptions } from '../util/validate.js';
 import type { Stage } from '../core/types.js';

@@ -105,3 +105,14 @@ export function assertOptions(name: string, value: unknown): asserts value is ob
     throw new TypeError(`Expected \`${name}\` to be an options object, got ${describe(value)}`);
   }
 }
+
+/** The `signal` of an optional `{ signal }` argument, checked. */
+export function signalOption(
+  options: { signal?: AbortSignal | undefined } | undefined,
+): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  assertOptions('options', options);
+  const { signal } = options;
+  assertSignal('signal', signal);
+  return signal;
+}
