@@ -76,7 +76,7 @@ const edges: Edge[] = [
   },
   {
     name: 'heartbeat',
-    open: (source, { signal }) => pipe(source, heartbeat<number>(1_000_000), { signal }),
+    open: (source, { signal }) => pipe(source, heartbeat<number>(2_000), { signal }),
     normalize: (values) =>
       (values as Beat<number>[]).flatMap((beat) => (beat.type === 'value' ? [beat.value] : [])),
   },

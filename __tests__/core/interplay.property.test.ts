@@ -161,7 +161,7 @@ const stepArb: fc.Arbitrary<Step> = fc
         composed((source, signal) =>
           pipe(
             source,
-            heartbeat<number>(1_000_000),
+            heartbeat<number>(2_000),
             filter((beat: Beat<number>) => beat.type === 'value'),
             map((beat: Beat<number>) => (beat as { value: number }).value),
             { signal },

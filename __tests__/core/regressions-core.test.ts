@@ -318,7 +318,7 @@ describe('callbacks that each add an abort listener to their signal never raise 
         (value: number, { signal }) => {
           if (++running === n) started.resolve();
           // Aborted before it fires: no time passes in this test.
-          return sleep(60_000, value, { signal });
+          return sleep(5_000, value, { signal });
         },
         { concurrency: n },
       );
@@ -338,7 +338,7 @@ describe('callbacks that each add an abort listener to their signal never raise 
     const warnings = captureWarnings();
     const controller = new AbortController();
     const group = new Group({ signal: controller.signal });
-    for (let i = 0; i < n; i++) await group.go((signal) => sleep(60_000, i, { signal }));
+    for (let i = 0; i < n; i++) await group.go((signal) => sleep(5_000, i, { signal }));
     expect(abortListeners(controller.signal)).toBeLessThanOrEqual(1);
     controller.abort(new Error('stop'));
     // The tasks reject with timers/promises' AbortError; what wait() rejects with is not at stake here.
