@@ -11,8 +11,13 @@ const stages = {
   'filter (fused)': () => [s.filter(() => true)],
   'map + filter + map (one fused loop)': () => [s.map(id), s.filter(() => true), s.map(id)],
   'map (async callback)': () => [s.map(async (x) => x)],
+  // Each call's signal is its own, made when the callback reads it (listeners die with the call).
+  'map (sync callback that reads its signal)': () => [s.map((x, { signal }) => (signal.aborted ? 0 : x))],
   'parallelMap (concurrency 16, sync callback)': () => [s.parallelMap(id, { concurrency: 16 })],
   'parallelMap (concurrency 16, unordered)': () => [s.parallelMap(id, { concurrency: 16, ordered: false })],
+  'parallelMap (concurrency 16, callback reads its signal)': () => [
+    s.parallelMap((x, { signal }) => (signal.aborted ? 0 : x), { concurrency: 16 }),
+  ],
   'buffer(64)': () => [s.buffer(64)],
   'batch(100) + flatten()': () => [s.batch(100), s.flatten()],
   'mergeAll over one-item arrays': () => [s.map((x) => [x]), s.mergeAll({ concurrency: 4 })],

@@ -29,7 +29,7 @@ export { parallelMap, type ParallelMapOptions } from './fan/parallel-map.js';
 export { merge, type SourceValue } from './fan/merge.js';
 export { mergeAll, type MergeAllOptions } from './fan/merge-all.js';
 export { flatten } from './fan/flatten.js';
-export { ChannelClosedError, TimeoutError } from './core/errors.js';
+export { ChannelClosedError, OrphanError, RetryError, TimeoutError } from './core/errors.js';
 export { Channel, type Received, type ReceiveCase, type SendCase } from './csp/channel.js';
 export {
   select,
@@ -42,8 +42,8 @@ export {
 export { Group, type GroupOptions, type Task } from './tasks/group.js';
 export { attempt } from './tasks/attempt.js';
 export { race } from './tasks/race.js';
-export { retry, RetryError, type RetryOptions } from './tasks/retry.js';
-export { split, OrphanError, type Branch, type SplitOptions } from './fan/split.js';
+export { retry, type RetryOptions } from './tasks/retry.js';
+export { split, type Branch, type SplitOptions } from './fan/split.js';
 export { tee, type TeeOptions } from './fan/tee.js';
 export { buffer } from './stages/buffer.js';
 export { batch, type BatchOptions } from './stages/batch.js';

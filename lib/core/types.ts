@@ -58,3 +58,35 @@ type BuildOutputs<T, N extends number, Acc extends T[]> = Acc['length'] extends 
   : Acc['length'] extends 64
     ? T[]
     : BuildOutputs<T, N, [...Acc, T]>;
+
+/** What `heartbeat` yields: the source's values, tagged, with beats between them. */
+export type Beat<T> = { type: 'value'; value: T } | { type: 'beat' };
+
+/**
+ * A task as `Group.go` runs it, like a Go function taking a `ctx`: given a signal of its own that
+ * aborts with the group's signal.
+ */
+export type Task = (signal: AbortSignal) => unknown;
+
+/** The value type of a source. */
+export type SourceValue<S> = S extends Source<infer T> ? T : never;
+
+/**
+ * One output of `split` or `tee`: an async iterator that keeps the whole protocol — queued
+ * `next()` calls, a `return()` that does not wait on a pending `next()`. It is its own iterator,
+ * so it can be iterated once.
+ */
+export interface Branch<T> extends AsyncIterableIterator<T> {
+  return(): Promise<IteratorResult<T>>;
+}
+
+/** What `receive` resolves: a value, or `ok: false` once the channel is closed and drained. */
+export type Received<T> = { value: T; ok: true } | { value: undefined; ok: false };
+
+/** A signal that can be let go of: `dispose()` removes its listeners from the inputs. */
+export interface DisposableSignal extends AbortSignal {
+  /** Removes the listeners this signal holds on its inputs; calling it again is harmless. */
+  dispose(): void;
+  /** `dispose()`, for `using`. */
+  [Symbol.dispose](): void;
+}

@@ -1,3 +1,4 @@
+import type { Received } from '../core/types.js';
 import { onAbort } from '../util/abort.js';
 import type { ChannelClosedError } from '../core/errors.js';
 import {
@@ -14,9 +15,6 @@ import {
  * The waiters a channel queues: a blocked `send` or `receive` (each its own claim), and the send
  * and receive cases of a `select` (sharing the select's claim).
  */
-
-/** What `receive` resolves: a value, or `ok: false` once the channel is closed and drained. */
-export type Received<T> = { value: T; ok: true } | { value: undefined; ok: false };
 
 /** What a send case of `select` wins with. */
 export const SENT = Object.freeze({ value: undefined, ok: true as const });
@@ -136,3 +134,5 @@ export function enlist<Q extends Waiter>(
     'channel wait',
   );
 }
+
+export type { Received };

@@ -2,10 +2,7 @@ import { from } from '../core/from.js';
 import { ownSource } from '../core/brand.js';
 import { MergeEngine } from './merge-core.js';
 import { pipe, type Pipeline } from '../core/pipe.js';
-import type { Source } from '../core/types.js';
-
-/** The value type of a source. */
-export type SourceValue<S> = S extends Source<infer T> ? T : never;
+import type { Source, SourceValue } from '../core/types.js';
 
 /**
  * Fan-in: yields the values of every source as they arrive, keeping each source's own order.
@@ -29,3 +26,5 @@ export function merge<S extends Source<any>[]>(...sources: S): Pipeline<SourceVa
     ),
   );
 }
+
+export type { SourceValue };

@@ -75,6 +75,7 @@ function invokeWithTimeout<I, O>(
   timeout: number,
   onTimeout: (error: unknown) => void,
 ): Promise<Awaited<O>> {
+  context.isolate(); // the timeout aborts this call's signal alone
   const timer = track('timer', `parallelMap timeout(${timeout})`);
   const handle = setTimeout(() => {
     release(timer);

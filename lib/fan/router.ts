@@ -2,21 +2,12 @@ import { from } from '../core/from.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
 import { Outlet } from '../core/outlet.js';
 import { END, reasonOf, RETURN, type Outcome } from '../core/outcome.js';
-import type { Source } from '../core/types.js';
+import type { Branch, Source } from '../core/types.js';
 import { onAbort, stopUpstream } from '../util/abort.js';
 import { release, track, type Resource } from '../util/registry.js';
 import { EMPTY, type Policy } from './policy.js';
 
 export { EMPTY, type Policy };
-
-/**
- * One output of `split` or `tee`: an async iterator that keeps the whole protocol — queued
- * `next()` calls, a `return()` that does not wait on a pending `next()`. It is its own iterator,
- * so it can be iterated once.
- */
-export interface Branch<T> extends AsyncIterableIterator<T> {
-  return(): Promise<IteratorResult<T>>;
-}
 
 const NOT_ASKED = Infinity;
 
@@ -204,3 +195,5 @@ export function route<T>(
 ): Branch<T>[] {
   return new Router(from(source), n, policy, signal, label).outlets;
 }
+
+export type { Branch };

@@ -1,3 +1,4 @@
+import { OrphanError } from '../core/errors.js';
 import { Fifo } from '../util/fifo.js';
 import { EMPTY, type Policy } from './policy.js';
 import { route, type Branch } from './router.js';
@@ -18,24 +19,6 @@ export interface SplitOptions<T> extends SignalOptions {
    * one queue all outputs share (Go's buffered channel). 0 is an unbuffered channel. @default 0
    */
   capacity?: number | undefined;
-}
-
-/**
- * `split`'s `by` sent an item to an output that had already been returned.
- *
- * @example
- * const [evens, odds] = split(range(0, 10), 2, { by: (n) => n % 2 });
- * await odds.return();
- * await collect(evens).catch((error) => error instanceof OrphanError && console.log(error.value));
- */
-export class OrphanError extends Error {
-  override readonly name = 'OrphanError';
-  constructor(
-    readonly value: unknown,
-    readonly output: number,
-  ) {
-    super(`split: item ${describe(value)} was routed to output ${output}, which has already been returned`);
-  }
 }
 
 /**

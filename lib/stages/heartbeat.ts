@@ -4,10 +4,7 @@ import { Inlet, type InletOwner } from '../core/inlet.js';
 import { END, type Outcome } from '../core/outcome.js';
 import { release, track, type Resource } from '../util/registry.js';
 import { assertPositiveDuration } from '../util/validate.js';
-import type { Stage } from '../core/types.js';
-
-/** What `heartbeat` yields: the source's values, tagged, with beats between them. */
-export type Beat<T> = { type: 'value'; value: T } | { type: 'beat' };
+import type { Beat, Stage } from '../core/types.js';
 
 const BEAT: Beat<never> = Object.freeze({ type: 'beat' });
 
@@ -123,3 +120,5 @@ class HeartbeatEngine<T> extends Engine<Beat<T>> implements InletOwner<T> {
     this.timer = undefined;
   }
 }
+
+export type { Beat };

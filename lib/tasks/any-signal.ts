@@ -1,13 +1,6 @@
+import type { DisposableSignal } from '../core/types.js';
 import { onAbort } from '../util/abort.js';
 import { assertSignal } from '../util/validate.js';
-
-/** A signal that can be let go of: `dispose()` removes its listeners from the inputs. */
-export interface DisposableSignal extends AbortSignal {
-  /** Removes the listeners this signal holds on its inputs; calling it again is harmless. */
-  dispose(): void;
-  /** `dispose()`, for `using`. */
-  [Symbol.dispose](): void;
-}
 
 /**
  * Go's or-channel: a signal that aborts as soon as any input does, with that input's reason.
@@ -40,3 +33,5 @@ export function anySignal(...signals: (AbortSignal | undefined)[]): DisposableSi
   }
   return Object.assign(controller.signal, { dispose, [Symbol.dispose]: dispose });
 }
+
+export type { DisposableSignal };

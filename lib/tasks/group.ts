@@ -1,19 +1,13 @@
 import { onAbort } from '../util/abort.js';
-import { CallSignals } from '../util/call-signals.js';
+import { CallSignals, type Generation } from '../util/call-signals.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 import { assertCount, assertFunction, assertOptions, assertSignal } from '../util/validate.js';
-import type { SignalOptions } from '../core/types.js';
+import type { SignalOptions, Task } from '../core/types.js';
 
 export interface GroupOptions extends SignalOptions {
   /** Tasks that may run at once; `go()` waits for a slot beyond it (Go's `SetLimit`). @default Infinity */
   limit?: number | undefined;
 }
-
-/**
- * A task as `Group.go` runs it, like a Go function taking a `ctx`: given a signal of its own that
- * aborts with the group's signal.
- */
-export type Task = (signal: AbortSignal) => unknown;
 
 /**
  * Go's `errgroup.WithContext` with `SetLimit`: runs tasks, waits for them all, and cancels the rest
@@ -87,7 +81,7 @@ export class Group {
     const call = this.#calls.open();
     let result: unknown;
     try {
-      result = task(call.signal);
+      result = task(call.controller.signal);
     } catch (error) {
       result = Promise.reject(error);
     }
@@ -97,7 +91,7 @@ export class Group {
     );
   }
 
-  #finish(call: AbortController, failure?: { error: unknown }): void {
+  #finish(call: Generation, failure?: { error: unknown }): void {
     this.#calls.close(call);
     this.#running--;
     if (failure && !this.#failure) {
@@ -126,3 +120,5 @@ export class Group {
     else waiting.resolve();
   }
 }
+
+export type { Task };

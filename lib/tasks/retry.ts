@@ -1,3 +1,4 @@
+import { RetryError } from '../core/errors.js';
 import { after } from './after.js';
 import {
   assertBoolean,
@@ -24,34 +25,6 @@ export interface RetryOptions extends SignalOptions {
   jitter?: boolean | undefined;
   /** Whether an error is worth another try; `false` stops at once. @default () => true */
   shouldRetry?: ((error: unknown, attempt: number) => boolean) | undefined;
-}
-
-/**
- * The error `retry` rejects with once it gives up: `cause` is the last error, `attempts` the tries made.
- *
- * @example
- * const body = await retry((signal) => fetchJson(url, signal), { retries: 3 }).catch((error) => {
- *   if (error instanceof RetryError) console.error(`gave up after ${error.attempts} tries`, error.cause);
- *   throw error;
- * });
- */
-export class RetryError extends Error {
-  override readonly name = 'RetryError';
-  constructor(
-    override readonly cause: unknown,
-    readonly attempts: number,
-  ) {
-    super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${messageOf(cause)}`, { cause });
-  }
-}
-
-/** What a thrown value says, without throwing: `Object.create(null)` has no `toString`. */
-function messageOf(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return describe(cause);
-  }
 }
 
 /**

@@ -1,14 +1,30 @@
+import { getEventListeners, setMaxListeners } from 'node:events';
 import { onAbort } from './abort.js';
 
+/** One signal shared by the calls that run while it is current. */
+export class Generation {
+  readonly controller = new AbortController();
+  live = 0;
+
+  constructor() {
+    // Concurrent calls may each hold a listener here; how many are left behind is bounded below.
+    setMaxListeners(0, this.controller.signal);
+  }
+}
+
 /**
- * Gives every callback a signal of its own, derived from its stage's signal through one listener.
- * A callback may add a listener to its signal and never remove it (`timers/promises` does so until
- * its timer fires): on a per-call signal that listener dies with the call, instead of piling up on
- * a signal that lives as long as the pipeline, and no signal ever holds more than a handful of
- * listeners, whatever the concurrency (CONTRACT rule 4).
+ * Gives callbacks signals derived from their stage's signal through one listener, so that no
+ * signal piles up listeners a callback left behind (`timers/promises` removes its own only when its
+ * timer fires) and none ever raises `MaxListenersExceededWarning`, whatever the concurrency
+ * (CONTRACT rule 4). An `AbortController` costs microseconds on Node 20, so calls share one while
+ * they clean up after themselves: when a call settles and its signal holds more listeners than
+ * there are calls still running on it, a call left some behind, and the next calls get a fresh
+ * signal. The old one is dropped with its leftovers once its last call settles.
  */
 export class CallSignals {
-  private readonly live = new Set<AbortController>();
+  private current: Generation | undefined;
+  /** Retired or private signals with calls still running on them. */
+  private readonly others = new Set<Generation>();
   private removeListener: (() => void) | undefined;
 
   constructor(
@@ -16,21 +32,34 @@ export class CallSignals {
     private readonly label: string,
   ) {}
 
-  /** A signal for one call; pass the controller to `close` once the call has settled. */
-  open(): AbortController {
-    const call = new AbortController();
-    if (this.parent.aborted) {
-      call.abort(this.parent.reason);
-      return call;
-    }
+  /** The signal for one call; pass what it returns to `close` once the call has settled. */
+  open(): Generation {
+    if (this.parent.aborted) return this.aborted();
     this.removeListener ??= onAbort(this.parent, this.abortAll, this.label);
-    this.live.add(call);
-    return call;
+    const generation = (this.current ??= new Generation());
+    generation.live++;
+    return generation;
   }
 
-  /** The call settled: its signal is no longer aborted with the stage's. */
-  close(call: AbortController): void {
-    this.live.delete(call);
+  /** A signal for one call alone, which that call may abort by itself (its own timeout). */
+  openPrivate(): Generation {
+    if (this.parent.aborted) return this.aborted();
+    this.removeListener ??= onAbort(this.parent, this.abortAll, this.label);
+    const generation = new Generation();
+    generation.live = 1;
+    this.others.add(generation);
+    return generation;
+  }
+
+  close(generation: Generation): void {
+    generation.live--;
+    if (generation !== this.current) {
+      if (generation.live === 0) this.others.delete(generation);
+      return;
+    }
+    if (getEventListeners(generation.controller.signal, 'abort').length <= generation.live) return;
+    this.current = undefined;
+    if (generation.live > 0) this.others.add(generation);
   }
 
   /** The stage ended: the one listener on its signal goes. */
@@ -39,22 +68,30 @@ export class CallSignals {
     this.removeListener = undefined;
   }
 
+  private aborted(): Generation {
+    const generation = new Generation();
+    generation.controller.abort(this.parent.reason);
+    return generation;
+  }
+
   private readonly abortAll = (): void => {
     this.removeListener = undefined;
     const reason = this.parent.reason;
-    for (const call of this.live) call.abort(reason);
-    this.live.clear();
+    this.current?.controller.abort(reason);
+    for (const generation of this.others) generation.controller.abort(reason);
+    this.current = undefined;
+    this.others.clear();
   };
 }
 
 /**
- * What a callback receives beside its value. Its signal is made only when the callback reads it,
- * so a callback that ignores its signal costs no controller.
+ * What a callback receives beside its value. Its signal is looked up only when the callback reads
+ * it, so a callback that ignores its signal costs nothing.
  */
 export class CallContext {
   readonly index: number;
   readonly #calls: CallSignals;
-  #call: AbortController | undefined;
+  #generation: Generation | undefined;
 
   constructor(index: number, calls: CallSignals) {
     this.index = index;
@@ -62,16 +99,21 @@ export class CallContext {
   }
 
   get signal(): AbortSignal {
-    return (this.#call ??= this.#calls.open()).signal;
+    return (this.#generation ??= this.#calls.open()).controller.signal;
   }
 
-  /** Aborts this call's signal alone (its own timeout). */
+  /** Aborts this call's signal alone (its own timeout): the call gets a signal of its own first. */
   abort(reason: unknown): void {
-    (this.#call ??= this.#calls.open()).abort(reason);
+    this.isolate().controller.abort(reason);
+  }
+
+  /** Gives this call a signal no other call shares; call it before the callback runs. */
+  isolate(): Generation {
+    return (this.#generation ??= this.#calls.openPrivate());
   }
 
   /** The call settled. */
   settle(): void {
-    if (this.#call !== undefined) this.#calls.close(this.#call);
+    if (this.#generation !== undefined) this.#calls.close(this.#generation);
   }
 }
