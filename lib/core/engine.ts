@@ -1,6 +1,7 @@
 import { onAbort } from '../util/abort.js';
+import { Inlet, type InletOwner } from './inlet.js';
 import { Outlet, type OutletOwner } from './outlet.js';
-import { RETURN, stopOutcome, type Outcome } from './outcome.js';
+import { END, RETURN, stopOutcome, type Outcome } from './outcome.js';
 
 /**
  * The frame every engine with one outlet stands on (buffer, batch, heartbeat, parallelMap,
@@ -70,5 +71,48 @@ export abstract class Engine<T> implements OutletOwner {
     this.removeListener = undefined;
     const closeError = await this.shutdown(outcome);
     this.outlet.end(outcome, closeError);
+  }
+}
+
+/**
+ * An engine that reads one source (buffer, batch, heartbeat): its inlet, and what the source said
+ * last — ended, or failed — kept until what is held before it has been handed over.
+ */
+export abstract class SourceEngine<I, O> extends Engine<O> implements InletOwner<I> {
+  protected readonly inlet: Inlet<I>;
+  protected ended = false;
+  protected failure: { error: unknown } | undefined;
+
+  constructor(source: AsyncIterable<I>, signal: AbortSignal, label: string) {
+    super(signal, label);
+    this.inlet = new Inlet(source, signal, this, label);
+  }
+
+  abstract onItem(value: I): void;
+
+  onEnd(): void {
+    this.ended = true;
+    this.serve();
+  }
+
+  onError(error: unknown): void {
+    this.failure = { error };
+    this.serve();
+  }
+
+  /** Nothing is held any more: end as the source did, if it did. True when the engine ends. */
+  protected endLikeSource(): boolean {
+    if (this.failure) void this.close({ kind: 'error', error: this.failure.error });
+    else if (this.ended) void this.close(END);
+    else return false;
+    return true;
+  }
+
+  /** Drops what is held (queues, timers); the inlet closes after it. */
+  protected abstract drop(): void;
+
+  protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+    this.drop();
+    return this.inlet.close(outcome.kind === 'abort');
   }
 }

@@ -1,7 +1,5 @@
 import { implStage } from '../core/define-stage.js';
-import { Engine } from '../core/engine.js';
-import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, type Outcome } from '../core/outcome.js';
+import { SourceEngine } from '../core/engine.js';
 import { release, track, type Resource } from '../util/registry.js';
 import { assertCount, assertDuration, assertOptions } from '../util/validate.js';
 import type { Stage } from '../core/types.js';
@@ -40,13 +38,10 @@ export function batch<T>(size: number, options: BatchOptions = {}): Stage<T, T[]
 }
 
 /** Items gathered from one inlet into arrays for one outlet, with an optional `maxWait` clock. */
-class BatchEngine<T> extends Engine<T[]> implements InletOwner<T> {
-  private readonly inlet: Inlet<T>;
+class BatchEngine<T> extends SourceEngine<T, T[]> {
   private items: T[] = [];
   private expired = false;
   private timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
-  private failure: { error: unknown } | undefined;
-  private ended = false;
 
   constructor(
     source: AsyncIterable<T>,
@@ -54,8 +49,7 @@ class BatchEngine<T> extends Engine<T[]> implements InletOwner<T> {
     private readonly size: number,
     private readonly maxWait: number | undefined,
   ) {
-    super(signal, `batch(${size})`);
-    this.inlet = new Inlet(source, signal, this, this.label);
+    super(source, signal, `batch(${size})`);
   }
 
   protected open(): void {}
@@ -71,10 +65,8 @@ class BatchEngine<T> extends Engine<T[]> implements InletOwner<T> {
         this.outlet.push(items);
         continue;
       }
-      if (this.failure) void this.close({ kind: 'error', error: this.failure.error });
-      else if (this.ended) void this.close(END);
       // A pull still pending at a maxWait flush is kept for the next batch, never doubled.
-      else this.inlet.pull();
+      if (!this.endLikeSource()) this.inlet.pull();
       return;
     }
   }
@@ -84,20 +76,9 @@ class BatchEngine<T> extends Engine<T[]> implements InletOwner<T> {
     this.serve();
   }
 
-  onEnd(): void {
-    this.ended = true;
-    this.serve();
-  }
-
-  onError(error: unknown): void {
-    this.failure = { error };
-    this.serve();
-  }
-
-  protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+  protected drop(): void {
     this.clearTimer();
     this.items = [];
-    return this.inlet.close(outcome.kind === 'abort');
   }
 
   private startTimer(wait: number): void {

@@ -1,7 +1,5 @@
 import { implStage } from '../core/define-stage.js';
-import { Engine } from '../core/engine.js';
-import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, type Outcome } from '../core/outcome.js';
+import { SourceEngine } from '../core/engine.js';
 import { Fifo } from '../util/fifo.js';
 import { assertCount } from '../util/validate.js';
 import type { Stage } from '../core/types.js';
@@ -28,19 +26,15 @@ export function buffer<T>(capacity: number): Stage<T, T> {
 }
 
 /** A queue of `capacity` between one inlet and one outlet, filled while there is room. */
-class BufferEngine<T> extends Engine<T> implements InletOwner<T> {
-  private readonly inlet: Inlet<T>;
+class BufferEngine<T> extends SourceEngine<T, T> {
   private readonly queue = new Fifo<T>();
-  private failure: { error: unknown } | undefined;
-  private ended = false;
 
   constructor(
     source: AsyncIterable<T>,
     signal: AbortSignal,
     private readonly capacity: number,
   ) {
-    super(signal, `buffer(${capacity})`);
-    this.inlet = new Inlet(source, signal, this, this.label);
+    super(source, signal, `buffer(${capacity})`);
   }
 
   protected open(): void {
@@ -52,10 +46,8 @@ class BufferEngine<T> extends Engine<T> implements InletOwner<T> {
       this.outlet.push(this.queue.shift());
       this.fill();
     }
-    if (this.queue.length > 0 || this.closed) return;
     // Go drains a closed channel before its reader sees it closed: so the end, and the error.
-    if (this.failure) void this.close({ kind: 'error', error: this.failure.error });
-    else if (this.ended) void this.close(END);
+    if (this.queue.length === 0 && !this.closed) this.endLikeSource();
   }
 
   /** A pull in flight counts as a slot: queued plus pulling never exceeds `capacity`. */
@@ -69,18 +61,7 @@ class BufferEngine<T> extends Engine<T> implements InletOwner<T> {
     this.serve();
   }
 
-  onEnd(): void {
-    this.ended = true;
-    this.serve();
-  }
-
-  onError(error: unknown): void {
-    this.failure = { error };
-    this.serve();
-  }
-
-  protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+  protected drop(): void {
     this.queue.clear();
-    return this.inlet.close(outcome.kind === 'abort');
   }
 }

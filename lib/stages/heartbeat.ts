@@ -1,7 +1,5 @@
 import { implStage } from '../core/define-stage.js';
-import { Engine } from '../core/engine.js';
-import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, type Outcome } from '../core/outcome.js';
+import { SourceEngine } from '../core/engine.js';
 import { release, track, type Resource } from '../util/registry.js';
 import { assertPositiveDuration } from '../util/validate.js';
 import type { Beat, Stage } from '../core/types.js';
@@ -41,12 +39,9 @@ export function heartbeat<T>(interval: number): Stage<T, Beat<T>> {
 }
 
 /** One inlet and one outlet, with a clock that runs only while a reader waits on a silent source. */
-class HeartbeatEngine<T> extends Engine<Beat<T>> implements InletOwner<T> {
-  private readonly inlet: Inlet<T>;
+class HeartbeatEngine<T> extends SourceEngine<T, Beat<T>> {
   /** A value that came after its reader had been answered with a beat: the next reader's. */
   private held: { value: T } | undefined;
-  private ended = false;
-  private failure: { error: unknown } | undefined;
   private timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
 
   constructor(
@@ -54,8 +49,7 @@ class HeartbeatEngine<T> extends Engine<Beat<T>> implements InletOwner<T> {
     signal: AbortSignal,
     private readonly interval: number,
   ) {
-    super(signal, `heartbeat(${interval})`);
-    this.inlet = new Inlet(source, signal, this, this.label);
+    super(source, signal, `heartbeat(${interval})`);
   }
 
   protected open(): void {}
@@ -68,8 +62,7 @@ class HeartbeatEngine<T> extends Engine<Beat<T>> implements InletOwner<T> {
         this.outlet.push({ type: 'value', value: held.value });
         continue;
       }
-      if (this.failure) return void this.close({ kind: 'error', error: this.failure.error });
-      if (this.ended) return void this.close(END);
+      if (this.endLikeSource()) return;
       // The pull begun before a beat stays pending across beats and delivers the next value.
       this.inlet.pull();
       if (this.held !== undefined) continue;
@@ -84,22 +77,19 @@ class HeartbeatEngine<T> extends Engine<Beat<T>> implements InletOwner<T> {
     this.serve();
   }
 
-  onEnd(): void {
+  override onEnd(): void {
     this.clearTimer();
-    this.ended = true;
-    this.serve();
+    super.onEnd();
   }
 
-  onError(error: unknown): void {
+  override onError(error: unknown): void {
     this.clearTimer();
-    this.failure = { error };
-    this.serve();
+    super.onError(error);
   }
 
-  protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
+  protected drop(): void {
     this.clearTimer();
     this.held = undefined;
-    return this.inlet.close(outcome.kind === 'abort');
   }
 
   private startTimer(): void {
