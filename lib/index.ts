@@ -53,3 +53,6 @@ export { supervise, type SuperviseOptions } from './stages/supervise.js';
 export { toReadable, type ToReadableOptions } from './interop/to-readable.js';
 export { toReadableStream } from './interop/to-readable-stream.js';
 export { workerMap, type WorkerMapOptions } from './fan/worker-map.js';
+export { RateLimiter, type RateLimiterOptions, type RateLimiterWaitOptions } from './flow/rate-limiter.js';
+export { Semaphore, type Release, type SemaphoreRunOptions } from './flow/semaphore.js';
+export { SingleFlight } from './flow/single-flight.js';
