@@ -67,3 +67,17 @@ const double: Stage<number, number> = async function* (source, { signal }) {
 assertType<Equal<typeof pipe extends never ? never : ReturnType<typeof double>, AsyncIterable<number>>>();
 const doubled = pipe([1], double, toString);
 assertType<Equal<typeof doubled, Pipeline<string>>>();
+
+// `filter(Boolean)` narrows away the falsy members, so a parser returning `T | undefined` chains.
+{
+  const parse = (line: string): { id: number } | undefined => (line ? { id: line.length } : undefined);
+  const ids = pipe(
+    ['a', ''],
+    map(parse),
+    filter(Boolean),
+    map((x) => x.id),
+  );
+  assertType<Equal<typeof ids, Pipeline<number>>>();
+  const truthy = pipe([0, 1, null, 'a', ''] as (number | string | null)[], filter(Boolean));
+  assertType<Equal<typeof truthy, Pipeline<number | string>>>();
+}

@@ -12,9 +12,13 @@ export type {
 export { pipe, Pipeline, type PipeOptions } from './core/pipe.js';
 export { from } from './core/from.js';
 export { map } from './stages/map.js';
-export { filter } from './stages/filter.js';
+export { filter, type Truthy } from './stages/filter.js';
 export { tap } from './stages/tap.js';
 export { take } from './stages/take.js';
+export { scan } from './stages/scan.js';
+export { drop } from './stages/drop.js';
+export { takeWhile } from './stages/take-while.js';
+export { dropWhile } from './stages/drop-while.js';
 export { collect } from './sinks/collect.js';
 export { drain } from './sinks/drain.js';
 export { forEach } from './sinks/for-each.js';

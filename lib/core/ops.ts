@@ -9,11 +9,25 @@ export const MAP = 0;
 export const FILTER = 1;
 export const TAP = 2;
 export const TAKE = 3;
+export const SCAN = 4;
+export const DROP = 5;
+export const TAKE_WHILE = 6;
+export const DROP_WHILE = 7;
 
 export interface Op {
-  readonly kind: typeof MAP | typeof FILTER | typeof TAP | typeof TAKE;
-  /** The user's callback (map, filter, tap). */
-  readonly fn?: Callback<any, any>;
-  /** How many items `take` lets through. */
+  readonly kind:
+    | typeof MAP
+    | typeof FILTER
+    | typeof TAP
+    | typeof TAKE
+    | typeof SCAN
+    | typeof DROP
+    | typeof TAKE_WHILE
+    | typeof DROP_WHILE;
+  /** The user's callback (map, filter, tap, takeWhile, dropWhile; scan's takes the accumulator first). */
+  readonly fn?: Callback<any, any> | ((acc: any, value: any, context: any) => unknown);
+  /** How many items `take` lets through, or `drop` drops. */
   readonly count?: number;
+  /** The first accumulator of `scan`. */
+  readonly seed?: unknown;
 }

@@ -2,7 +2,8 @@ import { onAbort, stopUpstream } from '../util/abort.js';
 import { CallContext, CallSignals } from '../util/call-signals.js';
 import { isThenable } from '../util/deferred.js';
 import { Inlet, type InletOwner } from './inlet.js';
-import { FILTER, MAP, TAKE, type Op } from './ops.js';
+import { CALL, OpState, SKIP } from './op-state.js';
+import type { Op } from './ops.js';
 import { Outlet, type OutletOwner } from './outlet.js';
 import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
 
@@ -26,7 +27,7 @@ export interface SegmentOptions {
 }
 
 /**
- * A run of fused stages (`map`, `filter`, `tap`, `take`) between one inlet and one outlet: the
+ * A run of fused stages (`map`, `filter`, `tap`, `take`, `scan`, `drop`, `takeWhile`, `dropWhile`) between one inlet and one outlet: the
  * ops run inline while callbacks return plain values and suspend only on a promise. Every way it
  * ends goes through `close()`: listeners removed, the owned signal aborted, an in-flight callback
  * waited for, the inlet closed, then the outlet ended with the outcome.
@@ -36,10 +37,9 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   private readonly inlet: Inlet<unknown>;
   private readonly calls: CallSignals;
   private readonly ops: readonly Op[];
-  private readonly counters: number[];
+  private readonly state: OpState;
   private phase = IDLE;
   private started = false;
-  private takeReached: boolean;
   /** The value an async filter or tap is deciding on, and where the ops resume. */
   private held: unknown;
   private resumeAt = 0;
@@ -54,8 +54,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     private readonly options: SegmentOptions,
   ) {
     this.ops = options.ops;
-    this.counters = options.ops.map(() => 0);
-    this.takeReached = options.ops.some((op) => op.kind === TAKE && op.count === 0);
+    this.state = new OpState(options.ops);
     this.outlet = new Outlet<T>(this, options.label);
     this.inlet = new Inlet(upstream, options.owned.signal, this, options.label);
     this.calls = new CallSignals(options.owned.signal, `${options.label} callbacks`);
@@ -105,9 +104,9 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     return true;
   }
 
-  /** Pulls for the waiting reader, unless `take` is satisfied. */
+  /** Pulls for the waiting reader, unless `take` or `takeWhile` is satisfied. */
   private advance(): void {
-    if (this.takeReached) {
+    if (this.state.reached) {
       void this.close(END);
       return;
     }
@@ -117,20 +116,18 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
 
   /** Runs the fused ops from `from` on; suspends on the first callback that returns a promise. */
   private run(value: unknown, from: number): void {
-    const ops = this.ops;
-    for (let i = from; i < ops.length; i++) {
-      const op = ops[i];
-      if (op.kind === TAKE) {
-        if (++this.counters[i] >= op.count!) this.takeReached = true;
-        continue;
-      }
-      const context = new CallContext(this.counters[i]++, this.calls);
+    const state = this.state;
+    for (let i = from; i < this.ops.length; i++) {
+      const next = state.step(i, value);
+      if (next === SKIP) return this.again();
+      if (next !== CALL) continue;
+      const context = new CallContext(state.nextIndex(i), this.calls);
       let out: unknown;
       // CALLING while the callback runs: if it ends the pipeline itself (an abort, a return()),
       // cleanup sees a callback in flight and waits for it to settle.
       this.phase = CALLING;
       try {
-        out = op.fn!(value, context);
+        out = state.call(i, value, context);
       } catch (error) {
         context.settle();
         if (this.phase !== CALLING) return this.settledWhileClosing();
@@ -142,8 +139,8 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
       context.settle();
       if (this.phase !== CALLING) return this.settledWhileClosing();
       this.phase = IDLE;
-      if (op.kind === MAP) value = out;
-      else if (op.kind === FILTER && !out) return this.again();
+      value = state.settled(i, value, out);
+      if (value === SKIP) return this.again();
     }
     if (this.outlet.push(value as T)) this.again();
   }
@@ -163,11 +160,10 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   private readonly onCallback = (out: unknown): void => {
     this.pendingCall!.settle();
     if (this.phase !== CALLING) return this.settledWhileClosing();
-    const op = this.ops[this.resumeAt];
-    const value = op.kind === MAP ? out : this.held;
+    const value = this.state.settled(this.resumeAt, this.held, out);
     this.held = undefined;
     this.phase = IDLE;
-    if (op.kind === FILTER && !out) return this.again();
+    if (value === SKIP) return this.again();
     this.run(value, this.resumeAt + 1);
   };
 
