@@ -31,7 +31,10 @@ interface Parts {
 
 const parts = new WeakMap<Pipeline<unknown>, Parts>();
 
-/** A pipeline of `stages` over `input`; a pipeline piped further is one longer pipeline. */
+/**
+ * A pipeline of `stages` over `input`; a pipeline piped further is one longer pipeline.
+ * @internal
+ */
 export function makePipeline<T>(
   input: AsyncIterable<unknown>,
   stages: readonly Stage<any, any>[],
@@ -62,6 +65,7 @@ interface Group {
  * (and of its own callbacks) and aborts it when it ends, however it ends, while it listens to the
  * signal of the stage that reads it: so the end of any segment reaches every stage upstream at once,
  * and cleanup never waits on a stage nobody told to stop.
+ * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
   const { source, stages, signals } = parts.get(pipeline)!;

@@ -55,7 +55,7 @@ export function parallelMap<I, O>(
 }
 
 /** Calls `fn` as a promise: a synchronous throw becomes a rejection, a plain value a fulfilment. */
-export function invoke<I, O>(fn: Callback<I, O>, value: I, context: CallContext): Promise<Awaited<O>> {
+function invoke<I, O>(fn: Callback<I, O>, value: I, context: CallContext): Promise<Awaited<O>> {
   try {
     return Promise.resolve(fn(value, context)) as Promise<Awaited<O>>;
   } catch (error) {
