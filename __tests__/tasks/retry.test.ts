@@ -1,4 +1,4 @@
-import { retry, RetryError } from '../../lib/index.js';
+import { RateLimiter, retry, RetryError } from '../../lib/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { abortListeners, deferred } from '../helpers.js';
 
@@ -74,14 +74,57 @@ describe('retry', () => {
     expect(fn).toHaveBeenCalledTimes(3);
   });
 
-  it('stops at once when shouldRetry says no, and treats a synchronous throw as a failure', async () => {
-    const fatal = new Error('fatal');
+  it('rethrows an error shouldRetry refuses as it is, and treats a synchronous throw as a failure', async () => {
+    class FatalError extends Error {}
+    const fatal = new FatalError('fatal');
     const fn = jest.fn(() => {
       throw fatal;
     });
     const shouldRetry = jest.fn(() => false);
-    await expect(retry(fn, { shouldRetry })).rejects.toMatchObject({ cause: fatal, attempts: 1 });
+    const caught = await retry(fn, { shouldRetry }).catch((error: unknown) => error);
+    expect(caught).toBe(fatal);
+    expect(caught).toBeInstanceOf(FatalError);
+    expect(fn).toHaveBeenCalledTimes(1);
     expect(shouldRetry).toHaveBeenCalledWith(fatal, 1);
+  });
+
+  it('keeps RetryError for giving up after the last retry only', async () => {
+    const { fn } = flaky(10);
+    const settled = retry(fn, { retries: 1, jitter: false, shouldRetry: () => true }).catch(
+      (e: unknown) => e,
+    );
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(await settled).toMatchObject({ name: 'RetryError', attempts: 2 });
+  });
+
+  it('waits on a shared limiter before every attempt, the first included', async () => {
+    const limiter = new RateLimiter({ limit: 1, interval: 1_000 });
+    await limiter.wait();
+    const start = Date.now();
+    const calls: number[] = [];
+    const fn = jest.fn(() => {
+      calls.push(Date.now() - start);
+      if (calls.length < 3) throw new Error('again');
+      return 'ok';
+    });
+    const result = retry(fn, { limiter, jitter: false, minDelay: 10 });
+    await jest.advanceTimersByTimeAsync(5_000);
+    await expect(result).resolves.toBe('ok');
+    expect(calls).toEqual([1_000, 2_000, 3_000]);
+  });
+
+  it('rejects with the same reason when aborted while waiting on the limiter, leaving no listener', async () => {
+    const limiter = new RateLimiter({ limit: 1, interval: 60_000 });
+    await limiter.wait();
+    const controller = new AbortController();
+    const fn = jest.fn();
+    const result = retry(fn, { limiter, signal: controller.signal });
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(result).rejects.toBe(reason);
+    expect(fn).not.toHaveBeenCalled();
+    expect(abortListeners(controller.signal)).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
   });
 
   it('rejects with the same reason when aborted during a delay, clearing the timer and its listener', async () => {
@@ -176,6 +219,9 @@ describe('retry', () => {
     );
     expect(() => retry(ok, { jitter: 'no' as never })).toThrow(
       new TypeError('Expected `jitter` to be a boolean, got "no"'),
+    );
+    expect(() => retry(ok, { limiter: {} as never })).toThrow(
+      new TypeError('Expected `limiter` to be a RateLimiter, got an object'),
     );
     expect(() => retry(ok, { shouldRetry: 1 as never })).toThrow(
       new TypeError('Expected `shouldRetry` to be a function, got 1'),
