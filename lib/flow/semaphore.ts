@@ -95,7 +95,7 @@ export class Semaphore {
     const { weight = 1 } = options;
     const signal = signalOption(options);
     const acquired = this.acquire(weight, { signal });
-    return (async () => {
+    return (async (): Promise<Awaited<T>> => {
       using _release = await acquired;
       return await task(signal ?? new AbortController().signal);
     })();
