@@ -228,6 +228,96 @@ export const cpu = {
 };
 
 /** Items each workload moves, for items/second. */
+export const SETUP_PIPELINES = Number(process.env.SETUP_PIPELINES ?? 100_000);
+const TEN = Array.from({ length: 10 }, (_, i) => i);
+
+/** A service builds a pipeline per request: 3 stages over 10 items, built and collected each time. */
+export const setup = {
+  async sluice() {
+    let total = 0;
+    for (let i = 0; i < SETUP_PIPELINES; i++) {
+      const out = await sluice.collect(
+        sluice.pipe(TEN, sluice.map(double), sluice.filter(notThird), sluice.map(inc)),
+      );
+      total += out.length;
+    }
+    return total;
+  },
+  async 'streaming-iterables'() {
+    let total = 0;
+    for (let i = 0; i < SETUP_PIPELINES; i++) {
+      const out = await si.collect(si.map(inc, si.filter(notThird, si.map(double, TEN))));
+      total += out.length;
+    }
+    return total;
+  },
+  async 'floor: hand-written generators'() {
+    let total = 0;
+    for (let i = 0; i < SETUP_PIPELINES; i++) {
+      const out = [];
+      for await (const x of handChain(TEN)) out.push(x);
+      total += out.length;
+    }
+    return total;
+  },
+  async 'floor: one inline for await'() {
+    let total = 0;
+    for (let i = 0; i < SETUP_PIPELINES; i++) {
+      const out = [];
+      for await (const x of TEN) {
+        const y = double(x);
+        if (notThird(y)) out.push(inc(y));
+      }
+      total += out.length;
+    }
+    return total;
+  },
+};
+
+async function* handChain(source) {
+  for await (const x of source) {
+    const y = double(x);
+    if (notThird(y)) yield inc(y);
+  }
+}
+
+export const SYNC_ITEMS = 1_000_000;
+const ARRAY = Array.from({ length: SYNC_ITEMS }, (_, i) => i);
+
+/** A synchronous source into a sink through three synchronous stages. */
+export const syncsink = {
+  async sluice() {
+    let total = 0;
+    await sluice.forEach(
+      sluice.pipe(ARRAY, sluice.map(double), sluice.filter(notThird), sluice.map(inc)),
+      (x) => {
+        total += x;
+      },
+    );
+    return total;
+  },
+  async 'streaming-iterables'() {
+    let total = 0;
+    await si.consume(
+      si.tap(
+        (x) => {
+          total += x;
+        },
+        si.map(inc, si.filter(notThird, si.map(double, ARRAY))),
+      ),
+    );
+    return total;
+  },
+  async 'floor: a plain for…of loop'() {
+    let total = 0;
+    for (const x of ARRAY) {
+      const y = double(x);
+      if (notThird(y)) total += inc(y);
+    }
+    return total;
+  },
+};
+
 export const ITEMS = {
   chain: CHAIN_ITEMS,
   merge: MERGE_SOURCES * MERGE_ITEMS,
@@ -235,4 +325,6 @@ export const ITEMS = {
   channel: CHANNEL_ITEMS,
   tee: TEE_ITEMS,
   cpu: CPU_ITEMS,
+  setup: SETUP_PIPELINES,
+  syncsink: SYNC_ITEMS,
 };

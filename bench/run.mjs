@@ -7,7 +7,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const only = process.argv.slice(2);
 const workloads = await import('./contenders.mjs');
-const names = ['chain', 'merge', 'parallel', 'channel', 'tee', 'cpu'].filter(
+const names = ['chain', 'merge', 'parallel', 'channel', 'tee', 'cpu', 'setup', 'syncsink'].filter(
   (name) => (only.length === 0 || only.includes(name)) && workloads[name],
 );
 
@@ -22,6 +22,12 @@ const targets = {
   ],
   tee: [['two node Readables from one source', 2]],
   cpu: [['main thread map', 1.8]],
+  setup: [
+    ['floor: hand-written generators', 1],
+    ['streaming-iterables', 1],
+    ['floor: one inline for await', 0.33],
+  ],
+  syncsink: [['floor: a plain for…of loop', 0.33]],
 };
 
 const samples = {};

@@ -2,6 +2,8 @@ import { release, track, type Resource } from '../util/registry.js';
 import { letGo, oneTurn, readFailure, returnOf } from './close-source.js';
 import { describe } from '../util/validate.js';
 import { isOwn, REQUEST, type Requestable } from './brand.js';
+import { Outlet } from './outlet.js';
+import { SyncSource } from './sync-source.js';
 
 /** The engine behind an inlet: told of each item, the end, or the failure of the source. */
 export interface InletOwner<T> {
@@ -43,7 +45,8 @@ export class Inlet<T> {
 
   constructor(
     private readonly source: AsyncIterable<T>,
-    private readonly signal: AbortSignal,
+    /** The signal the source is opened with, or how to make it (made only for a source that reads it). */
+    private readonly signal: AbortSignal | (() => AbortSignal),
     private readonly owner: InletOwner<T>,
     private readonly label: string,
   ) {
@@ -69,7 +72,7 @@ export class Inlet<T> {
     if (this.iterator !== undefined || this.state === FINISHED) return this.state !== FINISHED;
     let iterator: AsyncIterator<T>;
     try {
-      iterator = (this.source as any)[Symbol.asyncIterator](this.signal);
+      iterator = (this.source as any)[Symbol.asyncIterator](this.signalFor());
       if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function'))
         throw new TypeError(
           `Expected the source's [Symbol.asyncIterator]() to return an iterator, got ${describe(iterator)}`,
@@ -82,6 +85,13 @@ export class Inlet<T> {
     this.own ||= isOwn(iterator);
     this.requestable = typeof (iterator as Partial<Requestable<T>>)[REQUEST] === 'function';
     return true;
+  }
+
+  /** sluice's outlets and sync sources ignore the signal: an AbortController costs microseconds. */
+  private signalFor(): AbortSignal | undefined {
+    const { signal, source } = this;
+    if (typeof signal !== 'function') return signal;
+    return source instanceof Outlet || source instanceof SyncSource ? undefined : signal();
   }
 
   /** Asks for one item unless one is asked for already; the answer goes to the owner. */

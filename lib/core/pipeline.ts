@@ -70,21 +70,23 @@ interface Group {
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
   const { source, stages, signals } = parts.get(pipeline)!;
   const groups = groupStages(stages);
-  const controllers = groups.map(() => new AbortController());
+  // Segment 0's controller is made only if its source or a callback reads the signal; the others
+  // give the stage before them its signal when the pipeline is built.
+  const controllers = groups.map((_, i) => (i === 0 ? undefined : new AbortController()));
   const last = groups.length - 1;
   const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
   let upstream: AsyncIterable<unknown> = source;
   for (let i = 0; ; i++) {
     const segment = new Segment<unknown>(upstream, {
       ops: groups[i].ops,
-      stopSignals: i === last ? userSignals : [controllers[i + 1].signal],
+      stopSignals: i === last ? userSignals : [controllers[i + 1]!.signal],
       owned: controllers[i],
       label: i === last ? 'pipe' : 'pipe segment',
     });
     if (i === last) return segment.outlet as Outlet<T>;
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
-    const stageSignal = controllers[i + 1].signal;
+    const stageSignal = controllers[i + 1]!.signal;
     upstream =
       spec && 'impl' in spec
         ? spec.impl(segment.outlet, { signal: stageSignal })

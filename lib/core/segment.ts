@@ -19,8 +19,9 @@ export interface SegmentOptions {
   /**
    * The controller of this segment's upstream and callbacks: its signal is given to the upstream
    * when it opens and is the parent of every callback's signal; aborted when the segment ends.
+   * Left out, it is made only if something reads its signal (an AbortController costs microseconds).
    */
-  owned: AbortController;
+  owned?: AbortController | undefined;
   /** Signals whose abort stops this segment (its reader's, or the user's); one listener each. */
   stopSignals: readonly AbortSignal[];
   label: string;
@@ -48,6 +49,8 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   /** Called when the callback that cleanup waits for has settled. */
   private resumeClose: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+  private owned: AbortController | undefined;
+  private readonly ownedSignal = (): AbortSignal => (this.owned ??= new AbortController()).signal;
 
   constructor(
     upstream: AsyncIterable<unknown>,
@@ -56,8 +59,9 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.ops = options.ops;
     this.state = new OpState(options.ops);
     this.outlet = new Outlet<T>(this, options.label);
-    this.inlet = new Inlet(upstream, options.owned.signal, this, options.label);
-    this.calls = new CallSignals(options.owned.signal, `${options.label} callbacks`);
+    this.owned = options.owned;
+    this.inlet = new Inlet(upstream, this.ownedSignal, this, options.label);
+    this.calls = new CallSignals(this.ownedSignal, `${options.label} callbacks`);
   }
 
   demand(): void {
@@ -191,7 +195,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.phase = CLOSING;
     for (const remove of this.removeListeners) remove();
     this.removeListeners = [];
-    stopUpstream(this.options.owned, reasonOf(outcome), outcome.kind === 'abort');
+    if (this.owned) stopUpstream(this.owned, reasonOf(outcome), outcome.kind === 'abort');
     this.calls.dispose();
     // An in-flight callback was told by its signal; cleanup waits for it, never for a source.
     if (interrupted === CALLING) await new Promise<void>((resume) => (this.resumeClose = resume));

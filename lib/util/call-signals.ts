@@ -27,10 +27,17 @@ export class CallSignals {
   private readonly others = new Set<Generation>();
   private removeListener: (() => void) | undefined;
 
+  private resolved: AbortSignal | undefined;
+
+  /** `parent` may be a function that makes the stage's signal: it is called on the first call that reads one. */
   constructor(
-    private readonly parent: AbortSignal,
+    private readonly parentOf: AbortSignal | (() => AbortSignal),
     private readonly label: string,
   ) {}
+
+  private get parent(): AbortSignal {
+    return (this.resolved ??= typeof this.parentOf === 'function' ? this.parentOf() : this.parentOf);
+  }
 
   /** The signal for one call; pass what it returns to `close` once the call has settled. */
   open(): Generation {
@@ -64,7 +71,8 @@ export class CallSignals {
 
   /** The stage ended: the one listener on its signal goes. */
   dispose(): void {
-    this.removeListener?.();
+    if (this.removeListener === undefined) return;
+    this.removeListener();
     this.removeListener = undefined;
   }
 
