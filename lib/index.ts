@@ -1,6 +1,8 @@
 export type {
   CallbackContext,
   Callback,
+  DropPolicy,
+  Overflow,
   NodeReadableLike,
   Outputs,
   Result,
@@ -33,7 +35,7 @@ export { parallelMap, type ParallelMapOptions } from './fan/parallel-map.js';
 export { merge, type SourceValue } from './fan/merge.js';
 export { mergeAll, type MergeAllOptions } from './fan/merge-all.js';
 export { flatten } from './fan/flatten.js';
-export { ChannelClosedError, OrphanError, RetryError, TimeoutError } from './core/errors.js';
+export { ChannelClosedError, OrphanError, OverflowError, RetryError, TimeoutError } from './core/errors.js';
 export { Channel, type Received, type ReceiveCase, type SendCase } from './csp/channel.js';
 export {
   select,
@@ -60,3 +62,9 @@ export { workerMap, type WorkerMapOptions } from './fan/worker-map.js';
 export { RateLimiter, type RateLimiterOptions, type RateLimiterWaitOptions } from './flow/rate-limiter.js';
 export { Semaphore, type Release, type SemaphoreRunOptions } from './flow/semaphore.js';
 export { SingleFlight } from './flow/single-flight.js';
+export {
+  fromEvents,
+  type EventEmitterLike,
+  type EventSource,
+  type FromEventsOptions,
+} from './sources/from-events.js';

@@ -60,6 +60,21 @@ function messageOf(cause: unknown): string {
 }
 
 /**
+ * A push source (`fromEvents` with `overflow: 'error'`) received more events than its `capacity`
+ * while nobody read them: the stream fails rather than lose an event or grow without bound.
+ *
+ * @example
+ * for await (const message of fromEvents(socket, 'message', { capacity: 256 })) handle(message);
+ * // rejects with OverflowError if more than 256 messages pile up unread
+ */
+export class OverflowError extends Error {
+  override readonly name = 'OverflowError';
+  constructor(readonly capacity: number) {
+    super(`More than ${capacity} values waited unread (capacity ${capacity})`);
+  }
+}
+
+/**
  * `split`'s `by` sent an item to an output that had already been returned.
  *
  * @example

@@ -33,6 +33,17 @@ export interface SignalOptions {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * What a full buffer does with a new value: `'block'` makes the writer wait; `'drop-newest'`
+ * drops the new value; `'drop-oldest'` drops the oldest buffered one to make room (with capacity
+ * 1, the latest value wins: Kotlin's `conflate`). A dropping buffer never blocks its writer, and
+ * every drop is counted or reported.
+ */
+export type Overflow = 'block' | DropPolicy;
+
+/** The overflow policies that drop a value instead of waiting. */
+export type DropPolicy = 'drop-newest' | 'drop-oldest';
+
 /** An error turned into a value (the article's `Result`). */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

@@ -116,3 +116,15 @@ export function signalOption(
   assertSignal('signal', signal);
   return signal;
 }
+
+/** One of a few strings (a policy): a `TypeError` for anything else, naming the choices. */
+export function assertOneOf<C extends string>(
+  name: string,
+  value: unknown,
+  choices: readonly C[],
+): asserts value is C {
+  if (!choices.includes(value as C))
+    throw new TypeError(
+      `Expected \`${name}\` to be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describe(value)}`,
+    );
+}
