@@ -10,12 +10,15 @@ import {
   flatten,
   forEach,
   heartbeat,
+  lines,
   map,
   merge,
   mergeAll,
   parallelMap,
   pipe,
   rateLimit,
+  reduce,
+  scan,
   split,
   supervise,
   take,
@@ -39,6 +42,26 @@ const asIterable = (stream: ReadableStream<number>): AsyncIterable<number> =>
 const edges: Edge[] = [
   { name: 'pipe with map', open: (source, { signal }) => pipe(source, map(identity), { signal }) },
   { name: 'pipe with take', open: (source, { signal }) => pipe(source, take(1_000), { signal }) },
+  {
+    name: 'pipe with scan',
+    open: (source, { signal }) =>
+      pipe(
+        source,
+        scan((_acc: number, n: number) => n, 0),
+        { signal },
+      ),
+  },
+  {
+    name: 'lines',
+    open: (source, { signal }) =>
+      pipe(
+        source,
+        map((n: number) => `${n}\n`),
+        lines(),
+        { signal },
+      ),
+    normalize: (values) => (values as string[]).map(Number),
+  },
   { name: 'pipe alone', open: (source, { signal }) => pipe(source, { signal }) },
   { name: 'merge', open: (source, { signal }) => pipe(merge(source), { signal }) },
   { name: 'mergeAll', open: (source, { signal }) => pipe([source], mergeAll(), { signal }) },
@@ -99,6 +122,11 @@ const edges: Edge[] = [
     awaitsReturnOnBreak: false,
   },
   { name: 'collect', sink: 'plain', open: (source, { signal }) => collect(source, { signal }) },
+  {
+    name: 'reduce',
+    sink: 'plain',
+    open: (source, { signal }) => reduce(source, (acc: number[], n: number) => [...acc, n], [], { signal }),
+  },
   {
     name: 'drain',
     sink: 'plain',
