@@ -12,7 +12,7 @@ import { STAGE_SPEC, type StageImpl, type StageSpec } from './stage-spec.js';
 function defineStage<I, O>(spec: StageSpec): Stage<I, O> {
   const stage = (source: AsyncIterable<I>, context?: StageContext): AsyncIterable<O> =>
     pipe(source, stage, { signal: context?.signal });
-  Object.defineProperty(stage, STAGE_SPEC, { value: spec });
+  (stage as unknown as { [STAGE_SPEC]: StageSpec })[STAGE_SPEC] = spec; // cheaper than defineProperty, per stage built
   return stage;
 }
 

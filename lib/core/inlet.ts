@@ -21,6 +21,8 @@ const FINISHED = 3; // ended, failed or closed: never pulled again
 /** How many ready values are taken in one synchronous run before a promise breaks it. */
 const MAX_SYNC_RUN = 64;
 
+const NOTHING_TO_REPORT: Promise<undefined> = Promise.resolve(undefined);
+
 /**
  * The source side of every stage: written once here, for every engine.
  * - Opens the source on the first pull with the stage's signal (`[Symbol.asyncIterator](signal)`,
@@ -185,16 +187,18 @@ export class Inlet<T> {
    * that `return()` settles (CONTRACT rules 1 and 2).
    */
   close(abort: boolean): Promise<{ error: unknown } | undefined> {
-    this.closing ??= this.closeOnce(abort);
+    if (this.closing === undefined) {
+      // A source never opened, or finished by itself, has nothing to close: no async step for it.
+      const idle = this.iterator === undefined || this.state === FINISHED;
+      const stuck = this.state === PULLING;
+      this.state = FINISHED;
+      this.closing = idle ? NOTHING_TO_REPORT : this.closeOnce(abort, stuck);
+    }
     return this.closing;
   }
 
-  private async closeOnce(abort: boolean): Promise<{ error: unknown } | undefined> {
-    const stuck = this.state === PULLING;
-    const finished = this.state === FINISHED;
-    this.state = FINISHED;
-    const iterator = this.iterator;
-    if (iterator === undefined || finished) return undefined;
+  private async closeOnce(abort: boolean, stuck: boolean): Promise<{ error: unknown } | undefined> {
+    const iterator = this.iterator!;
     if (this.own || !(stuck || abort)) return returnOf(iterator);
     const label = `${this.label}: source still closing after the stage ended`;
     if (typeof iterator.return !== 'function') {

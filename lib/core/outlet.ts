@@ -35,7 +35,8 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   declare readonly [OWN]: true;
   private headResolve: Resolve<T> | undefined;
   private headReject: Reject | undefined;
-  private readonly behind = new Fifo<Waiter<T>>();
+  /** Overlapping next() calls behind the oldest: made only when a reader overlaps. */
+  private behind: Fifo<Waiter<T>> | undefined;
   private sink: ((value: T) => void) | undefined;
   private pushing = false;
   private capture = NONE;
@@ -86,7 +87,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
       return undefined;
     }
     this.enqueue(resolve, reject);
-    if (this.pushing || this.behind.length > 0) return undefined;
+    if (this.pushing || (this.behind !== undefined && this.behind.length > 0)) return undefined;
     // Nobody ahead: a value the owner has ready now comes back as the return value.
     this.capture = CAPTURING;
     this.wake();
@@ -184,13 +185,14 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     if (this.headResolve === undefined) {
       this.headResolve = resolve;
       this.headReject = reject;
-    } else this.behind.push({ resolve, reject });
+    } else (this.behind ??= new Fifo()).push({ resolve, reject });
   };
 
   private shiftHead(): void {
-    if (this.behind.length === 0) this.headResolve = this.headReject = undefined;
+    const behind = this.behind;
+    if (behind === undefined || behind.length === 0) this.headResolve = this.headReject = undefined;
     else {
-      const next = this.behind.shift();
+      const next = behind.shift();
       this.headResolve = next.resolve;
       this.headReject = next.reject;
     }

@@ -1,6 +1,6 @@
 import { implStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
-import { release, track, type Resource } from '../util/registry.js';
+import { clearTimer, setTimer, type Timer } from '../util/timers.js';
 import { assertCount, assertDuration, assertOptions } from '../util/validate.js';
 import type { Stage } from '../core/types.js';
 
@@ -41,7 +41,7 @@ export function batch<T>(size: number, options: BatchOptions = {}): Stage<T, T[]
 class BatchEngine<T> extends SourceEngine<T, T[]> {
   private items: T[] = [];
   private expired = false;
-  private timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     source: AsyncIterable<T>,
@@ -82,20 +82,19 @@ class BatchEngine<T> extends SourceEngine<T, T[]> {
   }
 
   private startTimer(wait: number): void {
-    const resource = track('timer', `batch maxWait(${wait})`);
-    const handle = setTimeout(() => {
-      release(resource);
-      this.timer = undefined;
-      this.expired = true;
-      this.serve();
-    }, wait);
-    this.timer = { handle, resource };
+    this.timer = setTimer(
+      () => {
+        this.timer = undefined;
+        this.expired = true;
+        this.serve();
+      },
+      wait,
+      `batch maxWait(${wait})`,
+    );
   }
 
   private clearTimer(): void {
-    if (this.timer === undefined) return;
-    clearTimeout(this.timer.handle);
-    release(this.timer.resource);
+    clearTimer(this.timer);
     this.timer = undefined;
   }
 }

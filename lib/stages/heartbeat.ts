@@ -1,6 +1,6 @@
 import { implStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
-import { release, track, type Resource } from '../util/registry.js';
+import { clearTimer, setTimer, type Timer } from '../util/timers.js';
 import { assertPositiveDuration } from '../util/validate.js';
 import type { Beat, Stage } from '../core/types.js';
 
@@ -42,7 +42,7 @@ export function heartbeat<T>(interval: number): Stage<T, Beat<T>> {
 class HeartbeatEngine<T> extends SourceEngine<T, Beat<T>> {
   /** A value that came after its reader had been answered with a beat: the next reader's. */
   private held: { value: T } | undefined;
-  private timer: { handle: ReturnType<typeof setTimeout>; resource: Resource } | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     source: AsyncIterable<T>,
@@ -93,20 +93,19 @@ class HeartbeatEngine<T> extends SourceEngine<T, Beat<T>> {
   }
 
   private startTimer(): void {
-    const resource = track('timer', this.label);
-    const handle = setTimeout(() => {
-      release(resource);
-      this.timer = undefined;
-      if (this.outlet.waiting && !this.closed) this.outlet.push(BEAT);
-      this.serve();
-    }, this.interval);
-    this.timer = { handle, resource };
+    this.timer = setTimer(
+      () => {
+        this.timer = undefined;
+        if (this.outlet.waiting && !this.closed) this.outlet.push(BEAT);
+        this.serve();
+      },
+      this.interval,
+      this.label,
+    );
   }
 
   private clearTimer(): void {
-    if (this.timer === undefined) return;
-    clearTimeout(this.timer.handle);
-    release(this.timer.resource);
+    clearTimer(this.timer);
     this.timer = undefined;
   }
 }

@@ -9,7 +9,7 @@ export interface Resource {
   readonly id: number;
   readonly kind: ResourceKind;
   readonly label: string;
-  /** Where it was started; captured only while a leak scope is open, as stacks are costly. */
+  /** Where it was started. */
   readonly stack: string | undefined;
 }
 
@@ -29,8 +29,13 @@ function ledger(): Ledger {
 
 const shared = ledger();
 
-export function track(kind: ResourceKind, label: string): Resource {
-  const stack = shared.scopes > 0 ? new Error().stack?.split('\n').slice(3, 9).join('\n') : undefined;
+/**
+ * Enters a resource in the ledger while a leak scope is open. With none open nobody can ask about
+ * it, so nothing is recorded: the ledger costs nothing outside tests.
+ */
+export function track(kind: ResourceKind, label: string): Resource | undefined {
+  if (shared.scopes === 0) return undefined;
+  const stack = new Error().stack?.split('\n').slice(3, 9).join('\n');
   const resource: Resource = { id: shared.nextId++, kind, label, stack };
   shared.live.add(resource);
   return resource;

@@ -3,7 +3,7 @@ import { release, track, type Resource } from './registry.js';
 /** A timer set through `setTimer`: what `clearTimer` takes. */
 export interface Timer {
   readonly handle: ReturnType<typeof setTimeout>;
-  readonly resource: Resource;
+  readonly resource: Resource | undefined;
 }
 
 /**
