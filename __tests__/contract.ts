@@ -17,6 +17,11 @@ export interface StageUnderTest {
   expected(input: number[]): unknown[];
   /** Whether the stage calls the callback (map, filter…), so callback errors can be tested. */
   hasCallback: boolean;
+  /**
+   * The stage yields nothing before its source ends (debounce over values that come at once): on
+   * `break` the source has ended by itself, so its `finally` ran but it is not returned.
+   */
+  readsToEnd?: boolean;
 }
 
 const identity = (value: number): number => value;
@@ -97,7 +102,7 @@ export function describeContract(name: string, subject: StageUnderTest, scope: (
     it('returns the source and runs its finally when the consumer breaks early', async () => {
       const source = spySource(input);
       for await (const _ of pipe(source, subject.build(identity))) break;
-      expect(source.log.returned).toBe(true);
+      expect(source.log.returned).toBe(!subject.readsToEnd);
       expect(source.log.finalized).toBe(true);
     });
 

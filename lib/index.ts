@@ -71,3 +71,5 @@ export {
   type EventSource,
   type FromEventsOptions,
 } from './sources/from-events.js';
+export { debounce } from './stages/debounce.js';
+export { throttle, type ThrottleOptions } from './stages/throttle.js';
