@@ -24,6 +24,15 @@ const MAX_SYNC_RUN = 64;
 const NOTHING_TO_REPORT: Promise<undefined> = Promise.resolve(undefined);
 
 /**
+ * Values handed over synchronously (across every inlet) before one waits a turn of the event loop:
+ * a synchronous source read in runs would otherwise keep timers and I/O waiting until it ends.
+ */
+const YIELD_EVERY = 4096;
+let untilYield = YIELD_EVERY;
+// Captured at load, so a test that fakes timers afterwards does not stall a pipeline.
+const realSetImmediate = globalThis.setImmediate;
+
+/**
  * The source side of every stage: written once here, for every engine.
  * - Opens the source on the first pull with the stage's signal (`[Symbol.asyncIterator](signal)`,
  *   the ix convention); a throw there is the source's failure.
@@ -107,6 +116,11 @@ export class Inlet<T> {
     for (;;) {
       this.state = PULLING;
       if (this.requestable && this.syncRun < MAX_SYNC_RUN) {
+        if (--untilYield <= 0) {
+          untilYield = YIELD_EVERY;
+          realSetImmediate(this.resume);
+          return;
+        }
         const ready = (iterator as unknown as Requestable<T>)[REQUEST](this.onResult, this.onFailure);
         if (ready === undefined) return;
         this.syncRun++;
@@ -126,6 +140,13 @@ export class Inlet<T> {
       return;
     }
   }
+
+  /** After a turn given to the event loop; a close meanwhile leaves nothing to do. */
+  private readonly resume = (): void => {
+    if (this.state !== PULLING) return;
+    this.state = IDLE;
+    this.pull();
+  };
 
   private readonly onResult = (result: IteratorResult<T>): void => {
     if (this.stuck !== undefined) this.settledStuck();
