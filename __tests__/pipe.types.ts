@@ -81,3 +81,12 @@ assertType<Equal<typeof doubled, Pipeline<string>>>();
   const truthy = pipe([0, 1, null, 'a', ''] as (number | string | null)[], filter(Boolean));
   assertType<Equal<typeof truthy, Pipeline<number | string>>>();
 }
+
+// A sync iterable of promises is read as `for await` reads it: the stages see the awaited values.
+{
+  const awaited = pipe(
+    [Promise.resolve(1), 2],
+    map((n) => n + 1),
+  );
+  assertType<Equal<typeof awaited, Pipeline<number>>>();
+}

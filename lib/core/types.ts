@@ -25,7 +25,7 @@ export interface NodeReadableLike<T = unknown> extends AsyncIterable<T> {
 }
 
 /** Everything `from` and `pipe` accept as a source. */
-export type Source<T> = AsyncIterable<T> | Iterable<T> | ReadableStream<T> | NodeReadableLike<T>;
+export type Source<T> = AsyncIterable<T> | Iterable<T | PromiseLike<T>> | ReadableStream<T> | NodeReadableLike<T>;
 
 /** Options of every sink and wait: the done channel. */
 export interface SignalOptions {
