@@ -21,6 +21,7 @@ export { scan } from './stages/scan.js';
 export { drop } from './stages/drop.js';
 export { takeWhile } from './stages/take-while.js';
 export { dropWhile } from './stages/drop-while.js';
+export { takeUntil } from './stages/take-until.js';
 export { collect } from './sinks/collect.js';
 export { drain } from './sinks/drain.js';
 export { forEach } from './sinks/for-each.js';
@@ -38,6 +39,9 @@ export { parallelMap, type ParallelMapOptions } from './fan/parallel-map.js';
 export { merge, type SourceValue } from './fan/merge.js';
 export { mergeAll, type MergeAllOptions } from './fan/merge-all.js';
 export { flatten } from './fan/flatten.js';
+export { concat } from './fan/concat.js';
+export { zip, type Zipped } from './fan/zip.js';
+export { flatMap, type FlatMapOptions } from './fan/flat-map.js';
 export { ChannelClosedError, OrphanError, OverflowError, RetryError, TimeoutError } from './core/errors.js';
 export { Channel, type Received, type ReceiveCase, type SendCase } from './csp/channel.js';
 export {
@@ -50,6 +54,7 @@ export {
 } from './csp/select.js';
 export { Group, type GroupOptions, type Task } from './tasks/group.js';
 export { attempt } from './tasks/attempt.js';
+export { withTimeout } from './tasks/with-timeout.js';
 export { race } from './tasks/race.js';
 export { retry, type RetryOptions } from './tasks/retry.js';
 export { split, type Branch, type SplitOptions } from './fan/split.js';

@@ -6,7 +6,9 @@ import {
   batch,
   buffer,
   collect,
+  concat,
   drain,
+  flatMap,
   flatten,
   forEach,
   heartbeat,
@@ -22,10 +24,12 @@ import {
   split,
   supervise,
   take,
+  takeUntil,
   tap,
   tee,
   toReadable,
   toReadableStream,
+  zip,
   type Beat,
 } from '../../lib/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
@@ -66,6 +70,34 @@ const edges: Edge[] = [
   { name: 'merge', open: (source, { signal }) => pipe(merge(source), { signal }) },
   { name: 'mergeAll', open: (source, { signal }) => pipe([source], mergeAll(), { signal }) },
   { name: 'flatten', open: (source, { signal }) => pipe([source], flatten(), { signal }) },
+  { name: 'concat', open: (source, { signal }) => pipe(concat(source, []), { signal }) },
+  {
+    name: 'zip',
+    open: (source, { signal }) => pipe(zip(source, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), { signal }),
+    normalize: (values) => (values as [number, number][]).map(([n]) => n),
+  },
+  {
+    name: 'flatMap',
+    open: (source, { signal }) =>
+      pipe(
+        source,
+        flatMap((n: number) => [n]),
+        { signal },
+      ),
+  },
+  {
+    name: 'flatMap (inner source)',
+    open: (source, { signal }) =>
+      pipe(
+        [0],
+        flatMap(() => source),
+        { signal },
+      ),
+  },
+  {
+    name: 'takeUntil',
+    open: (source, { signal }) => pipe(source, takeUntil(new AbortController().signal), { signal }),
+  },
   { name: 'tee', open: (source, { signal }) => tee(source, 1, { signal })[0]! },
   { name: 'split', open: (source, { signal }) => split(source, 1, { signal })[0]! },
   {
