@@ -22,6 +22,8 @@ export { drop } from './stages/drop.js';
 export { takeWhile } from './stages/take-while.js';
 export { dropWhile } from './stages/drop-while.js';
 export { takeUntil } from './stages/take-until.js';
+export { catchError } from './stages/catch-error.js';
+export { timeout, type TimeoutOptions } from './stages/timeout.js';
 export { collect } from './sinks/collect.js';
 export { drain } from './sinks/drain.js';
 export { forEach } from './sinks/for-each.js';

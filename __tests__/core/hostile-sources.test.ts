@@ -5,6 +5,7 @@
 import {
   batch,
   buffer,
+  catchError,
   collect,
   concat,
   drain,
@@ -27,6 +28,7 @@ import {
   takeUntil,
   tap,
   tee,
+  timeout,
   toReadable,
   toReadableStream,
   zip,
@@ -98,6 +100,18 @@ const edges: Edge[] = [
     name: 'takeUntil',
     open: (source, { signal }) => pipe(source, takeUntil(new AbortController().signal), { signal }),
   },
+  {
+    name: 'catchError',
+    open: (source, { signal }) =>
+      pipe(
+        source,
+        catchError((error) => {
+          throw error;
+        }),
+        { signal },
+      ),
+  },
+  { name: 'timeout', open: (source, { signal }) => pipe(source, timeout(60_000), { signal }) },
   { name: 'tee', open: (source, { signal }) => tee(source, 1, { signal })[0]! },
   { name: 'split', open: (source, { signal }) => split(source, 1, { signal })[0]! },
   {
