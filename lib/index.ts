@@ -45,7 +45,13 @@ export { concat } from './fan/concat.js';
 export { zip, type Zipped } from './fan/zip.js';
 export { flatMap, type FlatMapOptions } from './fan/flat-map.js';
 export { ChannelClosedError, OrphanError, OverflowError, RetryError, TimeoutError } from './core/errors.js';
-export { Channel, type Received, type ReceiveCase, type SendCase } from './csp/channel.js';
+export {
+  Channel,
+  type ChannelOptions,
+  type Received,
+  type ReceiveCase,
+  type SendCase,
+} from './csp/channel.js';
 export {
   select,
   type CaseOutcome,

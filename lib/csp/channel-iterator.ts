@@ -80,7 +80,8 @@ class ChannelReader<T> extends Engine<T> {
 
   private settle(value: T | typeof CLOSED): void {
     if (value === CLOSED) {
-      void this.close(END);
+      const failure = this.port.failure();
+      void this.close(failure ? { kind: 'error', error: failure.error } : END);
       return;
     }
     // Committed by the channel: handed to the reader even if it returned meanwhile.

@@ -6,6 +6,7 @@ import {
   handOver,
   later,
   type Claim,
+  type Failure,
   type Receiver,
   type Waiter,
   type WaiterQueue,
@@ -62,15 +63,16 @@ export class ReceiveWaiter<T> implements Receiver<T>, Claim {
     readonly reject: (error: unknown) => void,
   ) {}
   deliver(value: T): void {
-    this.#settle({ value, ok: true });
+    this.#settle(() => this.resolve({ value, ok: true }));
   }
-  finish(): void {
-    this.#settle({ value: undefined, ok: false });
+  finish(failure?: Failure): void {
+    if (failure) this.#settle(() => this.reject(failure.error));
+    else this.#settle(() => this.resolve({ value: undefined, ok: false }));
   }
-  #settle(outcome: Received<T>): void {
+  #settle(notify: () => void): void {
     this.removeListener?.();
-    if (completesNow()) this.resolve(outcome);
-    else later(() => this.resolve(outcome));
+    if (completesNow()) notify();
+    else later(notify);
   }
 }
 
@@ -81,13 +83,13 @@ export class CaseReceiver<T> implements Receiver<T> {
   queued = false;
   constructor(
     readonly claim: Claim,
-    readonly settle: (outcome: Received<T> | Error) => void,
+    readonly settle: (outcome: Received<T> | Failure) => void,
   ) {}
   deliver(value: T): void {
     this.settle({ value, ok: true });
   }
-  finish(): void {
-    this.settle({ value: undefined, ok: false });
+  finish(failure?: Failure): void {
+    this.settle(failure ?? { value: undefined, ok: false });
   }
 }
 

@@ -1,19 +1,9 @@
 import { ChannelClosedError } from '../core/errors.js';
 import { channelIterator } from './channel-iterator.js';
 import { Ring } from './ring.js';
-import {
-  CLOSED,
-  completed,
-  completedVoid,
-  EMPTY,
-  OPERATION,
-  WaiterQueue,
-  type Receiver,
-} from './hand-over.js';
+import { CLOSED, completed, completedVoid, EMPTY, Failure, WaiterQueue, type Receiver } from './hand-over.js';
 import { OWN } from '../core/brand.js';
 import {
-  CaseReceiver,
-  CaseSender,
   ReceiveWaiter,
   SENT,
   SendWaiter,
@@ -23,12 +13,15 @@ import {
   type Sender,
 } from './channel-waiters.js';
 import { assertCount, signalOption } from '../util/validate.js';
-import type { SignalOptions } from '../core/types.js';
+import { dropInto, overflowOptions, type OverflowOptions } from '../core/overflow.js';
+import type { Overflow, SignalOptions } from '../core/types.js';
 
-export type { Received };
-import type { ReceiveCase, SendCase } from './cases.js';
+/** Options of `new Channel`: what a full buffer does with a send. */
+export type ChannelOptions<T> = OverflowOptions<T>;
 
-export type { ReceiveCase, SendCase };
+import { receiveCase, sendCase, type ReceiveCase, type SendCase } from './cases.js';
+
+export type { Received, ReceiveCase, SendCase };
 
 /**
  * Go's `chan T`: a bounded queue between tasks. Waiting senders and receivers are served first in,
@@ -37,8 +30,14 @@ export type { ReceiveCase, SendCase };
  * memory is bounded by the capacity plus one value per blocked sender.
  *
  * `close()` lets receivers drain the buffer, then they get `{ value: undefined, ok: false }`;
- * senders still waiting reject with `ChannelClosedError`, as do later sends and a second close.
- * A `send` or `receive` whose signal aborts takes and delivers nothing and rejects with
+ * `close(error)` makes every receive after the buffered values reject with `error` (and an
+ * iteration fail with it). Senders still waiting reject with `ChannelClosedError`, as do later
+ * sends and a second close.
+ *
+ * With `overflow: 'drop-newest'` or `'drop-oldest'` (capacity ≥ 1) a send never waits: one that
+ * finds the buffer full drops its own value or the oldest buffered one; `dropped` counts them and
+ * `onDrop` is called with each. Capacity 1 with `'drop-oldest'` keeps the latest value (Kotlin's
+ * `conflate`). A `send` or `receive` whose signal aborts takes and delivers nothing and rejects with
  * `signal.reason`. Every 256 completed operations, one waits a turn of the event loop, so a
  * ping-pong between tasks never starves timers and I/O.
  *
@@ -56,11 +55,16 @@ export class Channel<T> implements AsyncIterable<T> {
   readonly #senders = new WaiterQueue<Sender<T>>();
   readonly #receivers = new WaiterQueue<Receiver<T>>();
   #closed = false;
+  #failure: Failure | undefined;
+  readonly #overflow: Overflow;
+  readonly #onDrop: ((value: T) => void) | undefined;
+  #dropped = 0;
 
   /** @param capacity values the buffer holds; 0 makes every send a rendezvous. @default 0 */
-  constructor(capacity = 0) {
+  constructor(capacity = 0, options?: ChannelOptions<T>) {
     assertCount('capacity', capacity, 0);
     this.#capacity = capacity;
+    ({ overflow: this.#overflow, onDrop: this.#onDrop } = overflowOptions(options, capacity));
   }
 
   get capacity(): number {
@@ -73,17 +77,27 @@ export class Channel<T> implements AsyncIterable<T> {
   get closed(): boolean {
     return this.#closed;
   }
+  /** Values a drop policy has dropped so far. */
+  get dropped(): number {
+    return this.#dropped;
+  }
 
   /**
    * Hands `value` to a waiting receiver or the buffer and returns true, or returns false at once
-   * (Go's `select` with `default`). Throws `ChannelClosedError` once closed.
+   * (Go's `select` with `default`); with a drop policy it always takes it (and may drop a value).
+   * Throws `ChannelClosedError` once closed, and what `onDrop` throws.
    */
   trySend(value: T): boolean {
     if (this.#closed) throw new ChannelClosedError('Cannot send on a closed channel');
     const receiver = this.#receivers.take();
     if (receiver) receiver.deliver(value);
     else if (this.#ring.length < this.#capacity) this.#ring.push(value);
-    else return false;
+    else if (this.#overflow === 'block') return false;
+    else {
+      const dropped = dropInto(this.#ring, this.#overflow, value);
+      this.#dropped++;
+      this.#onDrop?.(dropped);
+    }
     return true;
   }
 
@@ -91,25 +105,22 @@ export class Channel<T> implements AsyncIterable<T> {
   tryReceive(): Received<T> | undefined {
     const now = this.#receiveNow();
     if (now === EMPTY) return undefined;
+    if (now === CLOSED && this.#failure) throw this.#failure.error;
     return now === CLOSED ? { value: undefined, ok: false } : { value: now, ok: true };
   }
 
   /**
-   * Resolves once `value` is received or buffered. Rejects with `ChannelClosedError` if the channel
-   * is or gets closed first; on abort, with `signal.reason`, and nothing is sent.
+   * Resolves once `value` is received or buffered (at once with a drop policy). Rejects with
+   * `ChannelClosedError` if the channel is or gets closed first; on abort, with `signal.reason`,
+   * and nothing is sent.
    */
   send(value: T, options?: SignalOptions): Promise<void> {
     const signal = signalOption(options);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#closed) return Promise.reject(new ChannelClosedError('Cannot send on a closed channel'));
-    const receiver = this.#receivers.take();
-    if (receiver) {
-      receiver.deliver(value);
-      return completedVoid();
-    }
-    if (this.#ring.length < this.#capacity) {
-      this.#ring.push(value);
-      return completedVoid();
+    try {
+      if (this.trySend(value)) return completedVoid();
+    } catch (error) {
+      return Promise.reject(error); // closed, or what `onDrop` threw
     }
     let waiter!: SendWaiter<T>;
     const promise = new Promise<void>((resolve, reject) => {
@@ -120,13 +131,14 @@ export class Channel<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Resolves the next value, or `{ value: undefined, ok: false }` once closed and drained. Abort
-   * rejects with `signal.reason` and takes nothing.
+   * Resolves the next value, or `{ value: undefined, ok: false }` once closed and drained (rejects
+   * with the error of `close(error)`). Abort rejects with `signal.reason` and takes nothing.
    */
   receive(options?: SignalOptions): Promise<Received<T>> {
     const signal = signalOption(options);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#receiveNow();
+    if (now === CLOSED && this.#failure) return Promise.reject(this.#failure.error);
     if (now !== EMPTY)
       return completed<Received<T>>(
         now === CLOSED ? { value: undefined, ok: false } : { value: now, ok: true },
@@ -139,46 +151,33 @@ export class Channel<T> implements AsyncIterable<T> {
     return promise;
   }
 
-  /** Closes the channel. Throws `ChannelClosedError` if it is already closed. */
-  close(): void {
+  /**
+   * Closes the channel; with `error`, receivers get it after the buffered values. Throws
+   * `ChannelClosedError` if it is already closed.
+   */
+  close(error?: unknown): void {
     if (this.#closed) throw new ChannelClosedError('The channel is already closed');
     this.#closed = true;
-    for (const receiver of takeAll(this.#receivers)) receiver.finish();
+    if (error !== undefined) this.#failure = new Failure(error);
+    for (const receiver of takeAll(this.#receivers)) receiver.finish(this.#failure);
     for (const sender of takeAll(this.#senders))
       sender.fail(new ChannelClosedError('The channel was closed while a send waited'));
   }
 
   /** A `select` case receiving from this channel. */
   receiving(): ReceiveCase<T> {
-    return {
-      kind: 'receive',
-      [OPERATION]: {
-        ready: () => this.#ring.length > 0 || this.#senders.size > 0 || this.#closed,
-        poll: () => this.tryReceive(),
-        wait: (claim, settle) => {
-          const waiter = new CaseReceiver<T>(claim, settle);
-          this.#receivers.push(waiter);
-          return () => this.#receivers.remove(waiter);
-        },
-      },
-    };
+    const ready = (): boolean => this.#ring.length > 0 || this.#senders.size > 0 || this.#closed;
+    return receiveCase(ready, () => this.tryReceive(), this.#receivers);
   }
 
   /** A `select` case sending `value` on this channel. */
   sending(value: T): SendCase<T> {
-    return {
-      kind: 'send',
-      value,
-      [OPERATION]: {
-        ready: () => this.#closed || this.#receivers.size > 0 || this.#ring.length < this.#capacity,
-        poll: () => (this.trySend(value) ? SENT : undefined),
-        wait: (claim, settle) => {
-          const waiter = new CaseSender<T>(claim, value, settle);
-          this.#senders.push(waiter);
-          return () => this.#senders.remove(waiter);
-        },
-      },
-    };
+    const ready = (): boolean =>
+      this.#closed ||
+      this.#receivers.size > 0 ||
+      this.#ring.length < this.#capacity ||
+      this.#overflow !== 'block';
+    return sendCase(value, ready, () => (this.trySend(value) ? SENT : undefined), this.#senders);
   }
 
   /**
@@ -190,6 +189,7 @@ export class Channel<T> implements AsyncIterable<T> {
     return channelIterator<T>(
       {
         receiveNow: () => this.#receiveNow(),
+        failure: () => this.#failure,
         enlist: (waiter) => this.#receivers.push(waiter),
         withdraw: (waiter) => this.#receivers.remove(waiter),
       },

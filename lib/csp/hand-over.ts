@@ -16,7 +16,7 @@ export interface Operation<R> {
   /** Completes at once if it can, else `undefined`; throws `ChannelClosedError` for misuse. */
   poll(): R | undefined;
   /** Enlists a waiter; `settle` runs synchronously when a channel commits to it. Returns its withdrawal. */
-  wait(claim: Claim, settle: (outcome: R | Error) => void): () => void;
+  wait(claim: Claim, settle: (outcome: R | Error | Failure) => void): () => void;
 }
 
 export const OPERATION = Symbol('sluice.operation');
@@ -140,7 +140,13 @@ export class WaiterQueue<W extends Waiter> {
 /** A receiving waiter: a channel calls `deliver` with the value it takes, or `finish` on close. */
 export interface Receiver<T> extends Waiter {
   deliver(value: T): void;
-  finish(): void;
+  /** The channel is closed and drained; `failure` is the error it was closed with, if any. */
+  finish(failure?: Failure): void;
+}
+
+/** The error a channel was closed with, as a select case settles with it (any value may be thrown). */
+export class Failure {
+  constructor(readonly error: unknown) {}
 }
 
 /** What a channel's receive gives when no value is ready now. */
@@ -151,6 +157,8 @@ export const CLOSED: unique symbol = Symbol('sluice.closed');
 /** What a channel offers its iterator: take a value now, or enlist and withdraw waiters. */
 export interface ReceivePort<T> {
   receiveNow(): T | typeof EMPTY | typeof CLOSED;
+  /** What the channel was closed with, once `receiveNow` says CLOSED. */
+  failure(): Failure | undefined;
   enlist(waiter: Receiver<T>): void;
   withdraw(waiter: Receiver<T>): void;
 }

@@ -1,7 +1,7 @@
 import type { Received, ReceiveCase, SendCase } from './channel.js';
 import { onAbort } from '../util/abort.js';
 import { ignoreRejection, isThenable } from '../util/deferred.js';
-import { handOver, OPERATION, type Claim, type Operation } from './hand-over.js';
+import { Failure, handOver, OPERATION, type Claim, type Operation } from './hand-over.js';
 import { assertBoolean, assertOptions, assertSignal, describe } from '../util/validate.js';
 import type { SignalOptions } from '../core/types.js';
 
@@ -112,7 +112,11 @@ export function select(
       if (claim.claimed) return; // a thenable settled synchronously; nothing more to enlist
       if (isOperationCase(item)) {
         const enlisted = item[OPERATION].wait(claim, (outcome) =>
-          win(() => (outcome instanceof Error ? reject(outcome) : resolve({ case: name, ...outcome })), true),
+          win(() => {
+            if (outcome instanceof Failure) reject(outcome.error);
+            else if (outcome instanceof Error) reject(outcome);
+            else resolve({ case: name, ...outcome });
+          }, true),
         );
         withdrawals.push(enlisted);
       } else if (item instanceof AbortSignal) {
