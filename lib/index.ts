@@ -44,6 +44,7 @@ export { flatten } from './fan/flatten.js';
 export { concat } from './fan/concat.js';
 export { zip, type Zipped } from './fan/zip.js';
 export { flatMap, type FlatMapOptions } from './fan/flat-map.js';
+export { switchMap } from './fan/switch-map.js';
 export { ChannelClosedError, OrphanError, OverflowError, RetryError, TimeoutError } from './core/errors.js';
 export {
   Channel,

@@ -24,6 +24,7 @@ import {
   scan,
   split,
   supervise,
+  switchMap,
   take,
   takeUntil,
   tap,
@@ -93,6 +94,15 @@ const edges: Edge[] = [
       pipe(
         [0],
         flatMap(() => source),
+        { signal },
+      ),
+  },
+  {
+    name: 'switchMap (inner source)',
+    open: (source, { signal }) =>
+      pipe(
+        [0],
+        switchMap(() => source),
         { signal },
       ),
   },
