@@ -167,3 +167,73 @@ describe('batch', () => {
     );
   });
 });
+
+describeContract(
+  'batch (weighed)',
+  {
+    build: () => batch(10, { weigh: (n: number) => n, maxWeight: 5 }),
+    expected: () => [[1, 2], [3], [4], [5], [6]],
+    hasCallback: false,
+  },
+  scope,
+);
+
+describe('batch with weigh and maxWeight', () => {
+  it('yields a batch once its weight reaches maxWeight, an item that would pass it starting the next', async () => {
+    const out = await collect(pipe([1, 1, 3, 2, 4, 1], batch(10, { weigh: (n: number) => n, maxWeight: 5 })));
+    expect(out).toEqual([[1, 1, 3], [2], [4, 1]]);
+  });
+
+  it('makes an item heavier than maxWeight a batch of one, and still cuts at size', async () => {
+    const out = await collect(pipe([1, 9, 1, 1, 1], batch(2, { weigh: (n: number) => n, maxWeight: 5 })));
+    expect(out).toEqual([[1], [9], [1, 1], [1]]);
+  });
+
+  it('loses nothing and keeps every batch within its bounds', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(10), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (weights, size, maxWeight) => {
+          const out = await collect(pipe(weights, batch(size, { weigh: (n: number) => n, maxWeight })));
+          expect(out.flat()).toEqual(weights);
+          for (const group of out) {
+            expect(group.length).toBeGreaterThan(0);
+            expect(group.length).toBeLessThanOrEqual(size);
+            const total = group.reduce((a, b) => a + b, 0);
+            if (group.length > 1) expect(total - group[group.length - 1]!).toBeLessThan(maxWeight);
+            if (group.length > 1) expect(total).toBeLessThanOrEqual(maxWeight);
+          }
+        },
+      ),
+    );
+  });
+
+  it('fails with what weigh throws, or a TypeError for a weight that is not a number ≥ 0', async () => {
+    const error = new Error('cannot weigh');
+    await expect(
+      collect(
+        pipe(
+          [1],
+          batch(2, {
+            weigh: () => {
+              throw error;
+            },
+            maxWeight: 3,
+          }),
+        ),
+      ),
+    ).rejects.toBe(error);
+    await expect(collect(pipe([1], batch(2, { weigh: () => -1, maxWeight: 3 })))).rejects.toThrow(
+      'Expected `weigh` to return a finite number ≥ 0, got -1',
+    );
+  });
+
+  it('throws at build time for weigh without maxWeight, and a bad maxWeight', () => {
+    expect(() => batch(2, { weigh: () => 1 })).toThrow(TypeError);
+    expect(() => batch(2, { maxWeight: 3 })).toThrow('`weigh`');
+    expect(() => batch(2, { weigh: () => 1, maxWeight: 0 })).toThrow(RangeError);
+    expect(() => batch(2, { weigh: () => 1, maxWeight: NaN })).toThrow('`maxWeight`');
+  });
+});
