@@ -1,5 +1,5 @@
 import { onAbort } from '../util/abort.js';
-import { release, track } from '../util/registry.js';
+import { clearTimer, setTimer } from '../util/timers.js';
 import { assertDuration, assertOptions, assertSignal } from '../util/validate.js';
 import type { SignalOptions } from '../core/types.js';
 
@@ -17,14 +17,12 @@ export function after(ms: number, options: SignalOptions = {}): Promise<void> {
   assertSignal('signal', signal);
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
-    const timer = track('timer', `after(${ms})`);
     const removeListener = signal
       ? onAbort(signal, () => finish(() => reject(signal.reason)), 'after')
       : undefined;
-    const handle = setTimeout(() => finish(resolve), ms);
+    const timer = setTimer(() => finish(resolve), ms, `after(${ms})`);
     function finish(settle: () => void): void {
-      clearTimeout(handle);
-      release(timer);
+      clearTimer(timer);
       removeListener?.();
       settle();
     }
