@@ -1,4 +1,5 @@
 import { ParallelEngine, type StartCall } from './parallel-iterator.js';
+import { keyedCalls } from './keyed-calls.js';
 import type { CallContext } from '../util/call-signals.js';
 import { implStage } from '../core/define-stage.js';
 import { release, track } from '../util/registry.js';
@@ -13,19 +14,27 @@ import { TimeoutError } from '../core/errors.js';
 import type { Callback, Stage } from '../core/types.js';
 
 /** Options of `parallelMap`. */
-export interface ParallelMapOptions {
+export interface ParallelMapOptions<I = any> {
   /** Most callbacks running at once. @default 1 */
   concurrency?: number | undefined;
   /** Yield in input order (true) or in completion order (false). @default true */
   ordered?: boolean | undefined;
   /** Milliseconds one call may take: then its signal aborts and the stage fails with a `TimeoutError`. */
   timeout?: number | undefined;
+  /**
+   * Calls whose values have the same `key(value)` (compared as `Map` keys) run one at a time and
+   * in input order, calls of different keys in parallel: per-entity ordering, as a Kafka partition
+   * gives it. A call waiting for its key holds a slot of `concurrency`. @default undefined
+   */
+  key?: ((value: I) => unknown) | undefined;
 }
 
 /**
  * Fan-out and fan-in in one stage: runs `fn(value, { signal, index })` on up to `concurrency`
  * values at once and yields the results, in input order by default (a reorder window of at most
- * `concurrency` results) or in completion order with `ordered: false`.
+ * `concurrency` results) or in completion order with `ordered: false`. With `key`, calls of the
+ * same key run one at a time in input order (so with `ordered: false` results come in completion
+ * order across keys and in input order within a key), different keys in parallel.
  *
  * Reads the source at most `concurrency` items ahead of demand: running calls plus results
  * waiting to be read never exceed it. The first callback error (a throw, a rejection or a
@@ -37,20 +46,28 @@ export interface ParallelMapOptions {
  */
 export function parallelMap<I, O>(
   fn: Callback<I, O>,
-  options: ParallelMapOptions = {},
+  options: ParallelMapOptions<I> = {},
 ): Stage<I, Awaited<O>> {
   assertFunction('fn', fn);
   assertOptions('options', options);
-  const { concurrency = 1, ordered = true, timeout } = options;
+  const { concurrency = 1, ordered = true, timeout, key } = options;
   assertCount('concurrency', concurrency, 1, true);
   assertBoolean('ordered', ordered);
   if (timeout !== undefined) assertDuration('timeout', timeout);
+  if (key !== undefined) assertFunction('key', key);
   const startCall: StartCall<I, Awaited<O>> = timeout === undefined
     ? (value, context) => invoke(fn, value, context)
     : (value, context, onTimeout) => invokeWithTimeout(fn, value, context, timeout, onTimeout);
   return implStage(
     (source, { signal }) =>
-      new ParallelEngine(source, signal, startCall, concurrency, ordered, 'parallelMap').outlet,
+      new ParallelEngine(
+        source,
+        signal,
+        key === undefined ? startCall : keyedCalls(startCall, key),
+        concurrency,
+        ordered,
+        'parallelMap',
+      ).outlet,
   );
 }
 
