@@ -69,6 +69,7 @@ export { retry, type RetryOptions } from './tasks/retry.js';
 export { split, type Branch, type SplitOptions } from './fan/split.js';
 export { tee, type TeeOptions } from './fan/tee.js';
 export { buffer, type BufferOptions } from './stages/buffer.js';
+export type { OverflowOptions } from './core/overflow.js';
 export { batch, type BatchOptions } from './stages/batch.js';
 export { rateLimit, type RateLimitOptions } from './stages/rate-limit.js';
 export { heartbeat, type Beat } from './stages/heartbeat.js';

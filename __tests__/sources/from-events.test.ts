@@ -184,6 +184,15 @@ describe('fromEvents', () => {
     expect(getEventListeners(target, 'failure')).toHaveLength(0);
   });
 
+  it("fails with an error event's own error when it carries one (ErrorEvent)", async () => {
+    const target = new EventTarget();
+    const error = new Error('socket failed');
+    const iterator = fromEvents(target, 'message', { errorOn: 'error' })[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    target.dispatchEvent(Object.assign(new Event('error'), { error }));
+    await expect(pending).rejects.toBe(error);
+  });
+
   it('stops on its own signal option and leaves no listener, inside a pipeline too', async () => {
     const emitter = new EventEmitter();
     const controller = new AbortController();

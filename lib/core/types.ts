@@ -25,7 +25,8 @@ export interface NodeReadableLike<T = unknown> extends AsyncIterable<T> {
 }
 
 /** Everything `from` and `pipe` accept as a source. */
-export type Source<T> = AsyncIterable<T> | Iterable<T | PromiseLike<T>> | ReadableStream<T> | NodeReadableLike<T>;
+export type Source<T> =
+  AsyncIterable<T> | Iterable<T | PromiseLike<T>> | ReadableStream<T> | NodeReadableLike<T>;
 
 /** Options of every sink and wait: the done channel. */
 export interface SignalOptions {
@@ -88,6 +89,7 @@ export type SourceValue<S> = S extends Source<infer T> ? T : never;
  * so it can be iterated once.
  */
 export interface Branch<T> extends AsyncIterableIterator<T> {
+  /** Stops reading this output; a pending `next()` resolves done, and it settles once cleanup is done. */
   return(): Promise<IteratorResult<T>>;
 }
 

@@ -31,6 +31,10 @@ export class SingleFlight {
     return this.#flights.size;
   }
 
+  /**
+   * Runs `task(signal)` for `key`, or joins the run already in flight for it, and resolves with
+   * its value (rejects with its error). Abort rejects this caller alone, at once, with its reason.
+   */
   do<T>(
     key: unknown,
     task: (signal: AbortSignal) => T | PromiseLike<T>,

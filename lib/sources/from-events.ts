@@ -178,9 +178,9 @@ class EventsEngine<T> extends Engine<T> {
   }
 }
 
-/** An `ErrorEvent`'s error, or what was emitted. */
+/** An `ErrorEvent`'s error, or what was emitted (checked without DOM types: Node has no `ErrorEvent` type). */
 function errorOf(event: unknown): unknown {
-  if (typeof ErrorEvent !== 'undefined' && event instanceof ErrorEvent && event.error !== undefined)
+  if (typeof Event !== 'undefined' && event instanceof Event && 'error' in event && event.error !== undefined)
     return event.error;
   return event;
 }

@@ -2,7 +2,9 @@ import { describe } from '../util/validate.js';
 
 /** The part of Node's `EventEmitter` that `fromEvents` uses. */
 export interface EventEmitterLike {
+  /** Adds `listener` for the `name` events. */
   on(name: string | symbol, listener: (...args: any[]) => void): unknown;
+  /** Removes a listener added with `on`. */
   removeListener(name: string | symbol, listener: (...args: any[]) => void): unknown;
 }
 
