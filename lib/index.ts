@@ -45,6 +45,7 @@ export { concat } from './fan/concat.js';
 export { zip, type Zipped } from './fan/zip.js';
 export { flatMap, type FlatMapOptions } from './fan/flat-map.js';
 export { switchMap } from './fan/switch-map.js';
+export { groupBy, type GroupByOptions, type Grouped } from './fan/group-by.js';
 export { ChannelClosedError, OrphanError, OverflowError, RetryError, TimeoutError } from './core/errors.js';
 export {
   Channel,

@@ -12,6 +12,7 @@ import {
   flatMap,
   flatten,
   forEach,
+  groupBy,
   heartbeat,
   lines,
   map,
@@ -103,6 +104,17 @@ const edges: Edge[] = [
       pipe(
         [0],
         switchMap(() => source),
+        { signal },
+      ),
+  },
+  {
+    name: 'groupBy (one group)',
+    open: (source, { signal }) =>
+      pipe(
+        source,
+        groupBy(() => 0),
+        map((group) => group.values),
+        flatten(),
         { signal },
       ),
   },
