@@ -209,6 +209,35 @@ describe('switchMap: the contract', () => {
     expect(source.log.opened).toBe(false);
   });
 
+  it('answers next() calls made before the previous one settled, in order', async () => {
+    const iterator = pipe(
+      [0],
+      switchMap(() => spySource([1, 2, 3])),
+    )[Symbol.asyncIterator]();
+    const results = await Promise.all([iterator.next(), iterator.next(), iterator.next(), iterator.next()]);
+    expect(results).toEqual([
+      { done: false, value: 1 },
+      { done: false, value: 2 },
+      { done: false, value: 3 },
+      { done: true, value: undefined },
+    ]);
+  });
+
+  it('answers a pending next() with done when return() is called, without waiting for it', async () => {
+    const inner = stuckSource<number>();
+    const iterator = pipe(
+      [0],
+      switchMap(() => inner),
+    )[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await ticks(5);
+    await expect(iterator.return!()).resolves.toEqual({ done: true, value: undefined });
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+    expect(inner.log.returned).toBe(true);
+    inner.release();
+  });
+
   it('throws at build time naming fn', () => {
     expect(() => switchMap(3 as never)).toThrow(new TypeError('Expected `fn` to be a function, got 3'));
   });
