@@ -21,6 +21,13 @@ export interface Requestable<T> {
   [REQUEST](resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined;
 }
 
+/**
+ * An abort-aware `return()` of sluice's own outlets: the reading stage was aborted, so the outlet's
+ * owner stops as an abort would (letting go of stuck or slow sources at once) instead of as a
+ * `return()` (which awaits an idle source's `return()`).
+ */
+export const HALT = Symbol('sluice.halt');
+
 /** The one `{ done: true }` result every iterator of sluice's answers with. */
 export const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 

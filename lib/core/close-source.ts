@@ -1,15 +1,11 @@
 import { isThenable } from '../util/deferred.js';
 import { release, track } from '../util/registry.js';
 import { describe } from '../util/validate.js';
+import { HALT } from './brand.js';
+import { Outlet } from './outlet.js';
+import { oneTurn } from './turns.js';
 
 /** How an inlet closes a source: awaited, let go of, or given one turn to finish. */
-
-// Captured at load, so a test that fakes timers afterwards does not stall a close.
-const realSetImmediate = globalThis.setImmediate;
-
-export function oneTurn(): Promise<undefined> {
-  return new Promise((resolve) => realSetImmediate(() => resolve(undefined)));
-}
 
 export function readFailure(error: unknown): TypeError {
   const message = error instanceof Error ? error.message : String(error);
@@ -59,4 +55,35 @@ export function letGo(
       return { error };
     },
   );
+}
+
+/**
+ * Closes an opened source that has not finished by itself. An outlet of sluice's under an abort
+ * stops as an abort would (its owner lets go of its own sources at once). Sluice's own source is
+ * returned and awaited: it answers a pending next() at once and waits only on its callbacks. A
+ * foreign source is returned and awaited when idle; when it is stuck in next(), or on abort, its
+ * `return()` is called without waiting (an async generator's return() waits for its pending next(),
+ * which may never settle) and the ledger shows it until that `return()` settles (rules 1 and 2).
+ */
+export async function closeOpened(
+  iterator: AsyncIterator<unknown>,
+  {
+    own,
+    stuck,
+    abort,
+    reason,
+    label,
+  }: { own: boolean; stuck: boolean; abort: boolean; reason: unknown; label: string },
+): Promise<{ error: unknown } | undefined> {
+  if (abort && iterator instanceof Outlet) {
+    await iterator[HALT](reason ?? new DOMException('The reading stage was aborted', 'AbortError'));
+    return undefined;
+  }
+  if (own || !(stuck || abort)) return returnOf(iterator);
+  const closing = letGo(iterator, label);
+  // A source in the middle of a next() is often slow, not stuck (a read-ahead in flight): on a
+  // break it gets one turn of the event loop to finish closing, so its `finally` has usually run
+  // when the loop exits. One that takes longer is let go of, and the ledger shows it.
+  if (abort) return undefined;
+  return Promise.race([closing, oneTurn()]);
 }

@@ -1,7 +1,7 @@
 import { onAbort } from '../util/abort.js';
 import { Inlet, type InletOwner } from './inlet.js';
 import { Outlet, type OutletOwner } from './outlet.js';
-import { END, RETURN, stopOutcome, type Outcome } from './outcome.js';
+import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
 
 /**
  * The frame every engine with one outlet stands on (buffer, batch, heartbeat, parallelMap,
@@ -47,7 +47,8 @@ export abstract class Engine<T> implements OutletOwner {
     this.serve();
   }
 
-  stop(): Promise<void> {
+  stop(abort?: { reason: unknown }): Promise<void> {
+    if (abort) return this.close({ kind: 'abort', reason: abort.reason });
     // Inside an abort's dispatch, a reader's return() may arrive before this engine's own
     // listener has run: the abort still decides how the engine ends.
     return this.close(this.signal?.aborted ? stopOutcome(this.signal) : RETURN);
@@ -113,6 +114,6 @@ export abstract class SourceEngine<I, O> extends Engine<O> implements InletOwner
 
   protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
     this.drop();
-    return this.inlet.close(outcome.kind === 'abort');
+    return this.inlet.close(outcome.kind === 'abort', reasonOf(outcome));
   }
 }

@@ -1,5 +1,6 @@
 import { release, track, type Resource } from '../util/registry.js';
-import { letGo, oneTurn, readFailure, returnOf } from './close-source.js';
+import { closeOpened, readFailure } from './close-source.js';
+import { timeForATurn } from './turns.js';
 import { describe } from '../util/validate.js';
 import { isOwn, REQUEST, type Requestable } from './brand.js';
 import { Outlet } from './outlet.js';
@@ -24,15 +25,6 @@ const MAX_SYNC_RUN = 64;
 const NOTHING_TO_REPORT: Promise<undefined> = Promise.resolve(undefined);
 
 /**
- * Values handed over synchronously (across every inlet) before one waits a turn of the event loop:
- * a synchronous source read in runs would otherwise keep timers and I/O waiting until it ends.
- */
-const YIELD_EVERY = 4096;
-let untilYield = YIELD_EVERY;
-// Captured at load, so a test that fakes timers afterwards does not stall a pipeline.
-const realSetImmediate = globalThis.setImmediate;
-
-/**
  * The source side of every stage: written once here, for every engine.
  * - Opens the source on the first pull with the stage's signal (`[Symbol.asyncIterator](signal)`,
  *   the ix convention); a throw there is the source's failure.
@@ -46,11 +38,11 @@ export class Inlet<T> {
   private iterator: AsyncIterator<T> | undefined;
   private state = IDLE;
   private again = false;
+  private yielding = false; // a pull waits for the turn given to the event loop
   private requestable = false;
   private syncRun = 0;
   private closing: Promise<{ error: unknown } | undefined> | undefined;
-  /** The ledger entry of a source let go of in next() with no return() to call. */
-  private stuck: Resource | undefined;
+  private stuck: Resource | undefined; // a source let go of in next(), with no return() to call
   /** The source is sluice's own: its return() settles once its callbacks have, so it is awaited. */
   private own: boolean;
 
@@ -62,10 +54,6 @@ export class Inlet<T> {
     private readonly label: string,
   ) {
     this.own = isOwn(source);
-  }
-
-  get opened(): boolean {
-    return this.iterator !== undefined;
   }
 
   /** A next() is in flight. */
@@ -111,17 +99,24 @@ export class Inlet<T> {
       if (this.state === DELIVERING) this.again = true;
       return;
     }
+    if (this.yielding) return; // the pull asked for resumes after the event loop's turn
     if (this.iterator === undefined && !this.open()) return;
     const iterator = this.iterator!;
     for (;;) {
       this.state = PULLING;
+      // Counted for every pull: a source always ready through promises starves timers just as well.
+      if (timeForATurn(this.resume)) {
+        this.state = IDLE; // idle while the event loop has its turn: a close then returns the source
+        this.yielding = true;
+        return;
+      }
       if (this.requestable && this.syncRun < MAX_SYNC_RUN) {
-        if (--untilYield <= 0) {
-          untilYield = YIELD_EVERY;
-          realSetImmediate(this.resume);
-          return;
+        let ready: IteratorResult<T> | undefined;
+        try {
+          ready = (iterator as unknown as Requestable<T>)[REQUEST](this.onResult, this.onFailure);
+        } catch (error) {
+          return this.fail(error);
         }
-        const ready = (iterator as unknown as Requestable<T>)[REQUEST](this.onResult, this.onFailure);
         if (ready === undefined) return;
         this.syncRun++;
         if (!this.deliver(ready)) return;
@@ -143,9 +138,8 @@ export class Inlet<T> {
 
   /** After a turn given to the event loop; a close meanwhile leaves nothing to do. */
   private readonly resume = (): void => {
-    if (this.state !== PULLING) return;
-    this.state = IDLE;
-    this.pull();
+    this.yielding = false;
+    if (this.state === IDLE) this.pull();
   };
 
   private readonly onResult = (result: IteratorResult<T>): void => {
@@ -199,38 +193,27 @@ export class Inlet<T> {
   }
 
   /**
-   * Closes once and settles when the source is closed or let go of, with the error its `return()`
-   * threw, if any. A source that finished by itself is not returned. Sluice's own source is
-   * returned and awaited: it answers a pending next() at once and waits only on its callbacks.
-   * A foreign source is returned and awaited when idle, unless `abort`: when it is stuck in
-   * next(), or on abort, its `return()` is called without waiting (an async generator's return()
-   * waits for its pending next(), which may never settle), and the ledger shows the source until
-   * that `return()` settles (CONTRACT rules 1 and 2).
+   * Closes once; settles with the error the source's `return()` threw, if any. A source that
+   * finished by itself is not returned; how an opened one is closed: `closeOpened`.
    */
-  close(abort: boolean): Promise<{ error: unknown } | undefined> {
+  close(abort: boolean, reason?: unknown): Promise<{ error: unknown } | undefined> {
     if (this.closing === undefined) {
-      // A source never opened, or finished by itself, has nothing to close: no async step for it.
-      const idle = this.iterator === undefined || this.state === FINISHED;
+      const iterator = this.iterator;
+      // A source never opened, or finished by itself, has nothing to close: no async step for it,
+      // unless it is an outlet of sluice's keeping what its own source's return() threw.
+      const idle =
+        iterator === undefined ||
+        (this.state === FINISHED && !(iterator instanceof Outlet && iterator.hasReturnFailure));
       const stuck = this.state === PULLING;
       this.state = FINISHED;
-      this.closing = idle ? NOTHING_TO_REPORT : this.closeOnce(abort, stuck);
+      if (idle) return (this.closing = NOTHING_TO_REPORT);
+      const label = `${this.label}: source still closing after the stage ended`;
+      if (!this.own && (stuck || abort) && typeof iterator.return !== 'function') {
+        // Nothing to call: the ledger shows the source until its pending next() settles.
+        if (stuck) this.stuck = track('source', label);
+        this.closing = NOTHING_TO_REPORT;
+      } else this.closing = closeOpened(iterator, { own: this.own, stuck, abort, reason, label });
     }
     return this.closing;
-  }
-
-  private async closeOnce(abort: boolean, stuck: boolean): Promise<{ error: unknown } | undefined> {
-    const iterator = this.iterator!;
-    if (this.own || !(stuck || abort)) return returnOf(iterator);
-    const label = `${this.label}: source still closing after the stage ended`;
-    if (typeof iterator.return !== 'function') {
-      if (stuck) this.stuck = track('source', label);
-      return undefined;
-    }
-    const closing = letGo(iterator, label);
-    // A source in the middle of a next() is often slow, not stuck (a read-ahead in flight): on a
-    // break it gets one turn of the event loop to finish closing, so its `finally` has usually run
-    // when the loop exits. One that takes longer is let go of, and the ledger shows it.
-    if (abort) return undefined;
-    return Promise.race([closing, oneTurn()]);
   }
 }

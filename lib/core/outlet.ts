@@ -1,14 +1,17 @@
 import { Fifo } from '../util/fifo.js';
 import { release, track, type Resource } from '../util/registry.js';
-import { DONE, OWN, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
+import { DONE, HALT, OWN, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
 import { reasonOf, type Outcome } from './outcome.js';
 
 /** The engine behind an outlet. */
 export interface OutletOwner {
   /** A reader waits: start work unless some is under way. Never called from inside `push`. */
   demand(): void;
-  /** The reader called `return()`: stop all work, and `end` the outlet before this settles. */
-  stop(): Promise<void>;
+  /**
+   * The reader called `return()` — or, with `abort`, was aborted: stop all work, and `end` the
+   * outlet before this settles.
+   */
+  stop(abort?: { reason: unknown }): Promise<void>;
 }
 
 const NONE = 0;
@@ -168,6 +171,20 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     if (fails && !told) this.undelivered = { error: failure };
   }
 
+  /** Whether a `return()` now would reject with what a source's `return()` threw. */
+  get hasReturnFailure(): boolean {
+    return this.returnFailure !== undefined;
+  }
+
+  /** The reading stage was aborted: its owner stops as an abort would (see `HALT`). */
+  [HALT](reason: unknown): Promise<void> {
+    this.undelivered = undefined;
+    this.stopping ??= this.ended ? Promise.resolve() : this.owner.stop({ reason });
+    return this.stopping.then(() => {
+      this.returnFailure = this.undelivered = undefined;
+    });
+  }
+
   return(): Promise<IteratorResult<T>> {
     this.undelivered = undefined;
     // Ended by a stop that was not this return() (its reader's signal): what its source's
@@ -201,7 +218,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private wake(): void {
     if (!this.opened) {
       this.opened = true;
-      if (this.tracked) this.resource = track('stage', this.label);
+      if (this.tracked) this.resource = track('stage', this.label, { waiting: () => this.waiting });
     }
     this.owner.demand();
   }

@@ -70,7 +70,8 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.advance();
   }
 
-  stop(): Promise<void> {
+  stop(abort?: { reason: unknown }): Promise<void> {
+    if (abort) return this.close({ kind: 'abort', reason: abort.reason });
     // Inside an abort's dispatch, a reader's return() may arrive before this segment's own
     // listener has run: the abort still decides how the segment ends.
     const aborted = this.options.stopSignals.find((signal) => signal.aborted);
@@ -78,16 +79,19 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   }
 
   onItem(value: unknown): void {
+    if (this.phase >= CLOSING) return; // answered during cleanup: nobody asked for it any more
     this.phase = IDLE;
     this.run(value, 0);
   }
 
   onEnd(): void {
+    if (this.phase >= CLOSING) return;
     this.phase = IDLE;
     void this.close(END);
   }
 
   onError(error: unknown): void {
+    if (this.phase >= CLOSING) return;
     this.phase = IDLE;
     void this.close({ kind: 'error', error });
   }
@@ -199,7 +203,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.calls.dispose();
     // An in-flight callback was told by its signal; cleanup waits for it, never for a source.
     if (interrupted === CALLING) await new Promise<void>((resume) => (this.resumeClose = resume));
-    const closeError = await this.inlet.close(outcome.kind === 'abort');
+    const closeError = await this.inlet.close(outcome.kind === 'abort', reasonOf(outcome));
     this.phase = CLOSED;
     this.outlet.end(outcome, closeError);
   }

@@ -17,47 +17,25 @@ export class SyncSource<T> implements AsyncIterable<Awaited<T>> {
   }
 }
 
+interface Read<T> {
+  readonly resolve: Resolve<T>;
+  readonly reject: Reject;
+}
+
 class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
   declare readonly [OWN]: true;
   private finished = false;
-  /** The handlers of a read waiting on a value that is a promise. */
-  private waiting: { resolve: Resolve<T>; reject: Reject } | undefined;
+  /** A read waiting on a value that is a promise, and the reads that overlapped it, in order. */
+  private waiting: Read<T>[] | undefined;
 
   constructor(private readonly iterator: Iterator<unknown>) {}
 
   [REQUEST](resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined {
-    if (this.finished) return DONE;
-    let value: unknown;
-    try {
-      const result = this.iterator.next();
-      if (result === null || (typeof result !== 'object' && typeof result !== 'function'))
-        throw new TypeError(`Expected the iterator's next() to give an object, got ${describe(result)}`);
-      if (result.done) {
-        this.finished = true;
-        return DONE;
-      }
-      value = result.value;
-    } catch (error) {
-      this.finished = true;
-      reject(error);
+    if (this.waiting !== undefined) {
+      this.waiting.push({ resolve, reject }); // answered in order once the promise ahead settles
       return undefined;
     }
-    if (!isThenable(value)) return { done: false, value: value as T };
-    const waiting = (this.waiting = { resolve, reject });
-    Promise.resolve(value).then(
-      (settled) => {
-        if (this.waiting !== waiting) return;
-        this.waiting = undefined;
-        resolve({ done: false, value: settled as T });
-      },
-      (error: unknown) => {
-        if (this.waiting !== waiting) return;
-        this.waiting = undefined;
-        this.closeIterator();
-        reject(error);
-      },
-    );
-    return undefined;
+    return this.read(resolve, reject);
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -68,16 +46,73 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
   }
 
   return(): Promise<IteratorResult<T>> {
-    // A read waiting on a promise value is answered at once: exit never waits on that promise.
+    // Reads waiting on a promise value are answered at once: exit never waits on that promise.
     const waiting = this.waiting;
     this.waiting = undefined;
-    waiting?.resolve(DONE);
+    if (waiting) for (const read of waiting) read.resolve(DONE);
     try {
       this.closeIterator();
     } catch (error) {
       return Promise.reject(error);
     }
     return Promise.resolve(DONE);
+  }
+
+  private read(resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined {
+    if (this.finished) return DONE;
+    let value: unknown;
+    let pending: boolean;
+    try {
+      const result = this.iterator.next();
+      if (result === null || (typeof result !== 'object' && typeof result !== 'function'))
+        throw new TypeError(`Expected the iterator's next() to give an object, got ${describe(result)}`);
+      if (result.done) {
+        this.finished = true;
+        return DONE;
+      }
+      value = result.value;
+      pending = isThenable(value); // a throwing `then` getter fails the read like any other throw
+    } catch (error) {
+      this.finished = true;
+      reject(error);
+      return undefined;
+    }
+    if (!pending) return { done: false, value: value as T };
+    const waiting: Read<T>[] = [{ resolve, reject }];
+    this.waiting = waiting;
+    Promise.resolve(value).then(
+      (settled) => this.settled(waiting, { done: false, value: settled as T }),
+      (error: unknown) => {
+        if (this.waiting !== waiting) return;
+        try {
+          this.closeIterator();
+        } catch {
+          // The rejection is the failure the reader hears; a throwing return() adds nothing.
+        }
+        this.settled(waiting, undefined, error);
+      },
+    );
+    return undefined;
+  }
+
+  /** The promise ahead settled: answer its read, then the overlapping ones, one by one. */
+  private settled(waiting: Read<T>[], result: IteratorResult<T> | undefined, error?: unknown): void {
+    if (this.waiting !== waiting) return;
+    this.waiting = undefined;
+    const [first, ...rest] = waiting;
+    if (result === undefined) first!.reject(error);
+    else first!.resolve(result);
+    for (let i = 0; i < rest.length; i++) {
+      const read = rest[i]!;
+      // A read may have met a promise again: the rest queue behind it.
+      const again = this.waiting as Read<T>[] | undefined;
+      if (again !== undefined) {
+        again.push(...rest.slice(i));
+        return;
+      }
+      const ready = this.read(read.resolve, read.reject);
+      if (ready !== undefined) read.resolve(ready);
+    }
   }
 
   private closeIterator(): void {

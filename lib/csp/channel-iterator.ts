@@ -1,5 +1,5 @@
 import { Engine } from '../core/engine.js';
-import { END, RETURN, type Outcome } from '../core/outcome.js';
+import { END } from '../core/outcome.js';
 import {
   CLOSED,
   completesNow,
@@ -33,8 +33,8 @@ class ReadWaiter<T> implements Receiver<T>, Claim {
 /**
  * The iterator of a channel: an outlet fed by the channel's receive side. It receives only while
  * a reader waits, through one enlisted waiter; `return()` withdraws that waiter and leaves the
- * channel open; a `signal` rejects waiting readers with its reason. A value the channel committed
- * to this reader is always handed over, so none is lost. Every completion passes through the
+ * channel open; a `signal` rejects waiting readers with its reason. A value taken for a reader that
+ * stops before it is handed over goes back to the channel, so none is lost. Every completion passes through the
  * channel's hand-over, which yields to the event loop now and then (CONTRACT rule 5).
  */
 class ChannelReader<T> extends Engine<T> {
@@ -71,8 +71,9 @@ class ChannelReader<T> extends Engine<T> {
 
   private handOver(value: T | typeof CLOSED): void {
     if (completesNow()) return this.settle(value);
-    this.handing = { value };
+    const handing = (this.handing = { value });
     later(() => {
+      if (this.handing !== handing) return; // given back to the channel at shutdown
       this.handing = undefined;
       this.settle(value);
     });
@@ -89,18 +90,17 @@ class ChannelReader<T> extends Engine<T> {
     this.serve();
   }
 
-  protected shutdown(outcome: Outcome): Promise<undefined> {
+  protected shutdown(): Promise<undefined> {
     const waiter = this.waiter;
     this.waiter = undefined;
     if (waiter !== undefined) {
       waiter.claimed = true;
       this.port.withdraw(waiter);
     }
+    // A value taken for a reader that stopped before the hand-over stays in the channel.
     const handing = this.handing;
-    if (handing !== undefined && handing.value !== CLOSED && outcome === RETURN && this.outlet.waiting) {
-      this.handing = undefined;
-      this.outlet.push(handing.value);
-    }
+    this.handing = undefined;
+    if (handing !== undefined && handing.value !== CLOSED) this.port.giveBack(handing.value);
     return Promise.resolve(undefined);
   }
 }

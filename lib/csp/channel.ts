@@ -192,6 +192,11 @@ export class Channel<T> implements AsyncIterable<T> {
         failure: () => this.#failure,
         enlist: (waiter) => this.#receivers.push(waiter),
         withdraw: (waiter) => this.#receivers.remove(waiter),
+        giveBack: (value) => {
+          const receiver = this.#receivers.take();
+          if (receiver) receiver.deliver(value);
+          else this.#ring.unshift(value);
+        },
       },
       signal,
     );

@@ -161,4 +161,6 @@ export interface ReceivePort<T> {
   failure(): Failure | undefined;
   enlist(waiter: Receiver<T>): void;
   withdraw(waiter: Receiver<T>): void;
+  /** A value taken and not handed over (its reader stopped meanwhile) goes back in front. */
+  giveBack(value: T): void;
 }

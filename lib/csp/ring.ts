@@ -10,6 +10,14 @@ export class Ring<T> {
     this.length++;
   }
 
+  /** Puts a value back in front: one taken and not handed over. */
+  unshift(value: T): void {
+    if (this.length === this.slots.length) this.grow();
+    this.head = (this.head - 1) & (this.slots.length - 1);
+    this.slots[this.head] = value;
+    this.length++;
+  }
+
   shift(): T {
     const value = this.slots[this.head] as T;
     this.slots[this.head] = undefined;

@@ -130,6 +130,6 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
     if (this.running > 0) await new Promise<void>((resolve) => (this.allSettled = resolve));
     this.byIndex.clear();
     this.inOrder.length = 0;
-    return this.inlet.close(outcome.kind === 'abort');
+    return this.inlet.close(outcome.kind === 'abort', reasonOf(outcome));
   }
 }

@@ -4,7 +4,7 @@ import { Outlet } from '../core/outlet.js';
 import { END, reasonOf, RETURN, type Outcome } from '../core/outcome.js';
 import type { Branch, Source } from '../core/types.js';
 import { onAbort, stopUpstream } from '../util/abort.js';
-import { release, track, type Resource } from '../util/registry.js';
+import { captureStack, release, track, type Resource } from '../util/registry.js';
 import { EMPTY, type Policy } from './policy.js';
 
 export { EMPTY, type Policy };
@@ -34,6 +34,20 @@ class Router<T> implements InletOwner<T> {
   private removeListener: (() => void) | undefined;
   private resource: Resource | undefined;
   private readonly isWaiting = (k: number): boolean => this.outlets[k].waiting;
+  /** Where the user called tee or split, for a leak report. */
+  private readonly builtAt = captureStack();
+  /** For a leak report: the outputs holding the source open. */
+  private readonly undone = (): string => {
+    const n = this.outlets.length;
+    const open = this.outlets.flatMap((_, k) =>
+      this.done[k]
+        ? []
+        : [
+            `output ${k + 1} of ${n} ${this.askedAt[k] === NOT_ASKED ? 'was never read' : 'was not read to its end'}`,
+          ],
+    );
+    return open.join(', and ');
+  };
 
   constructor(
     source: AsyncIterable<T>,
@@ -50,7 +64,7 @@ class Router<T> implements InletOwner<T> {
       { length: n },
       (_, k) =>
         new Outlet<T>(
-          { demand: () => this.ask(k), stop: () => this.leave(k) },
+          { demand: () => this.ask(k), stop: (abort) => this.leave(k, abort) },
           `${label} output ${k + 1} of ${n}`,
         ),
     );
@@ -84,7 +98,7 @@ class Router<T> implements InletOwner<T> {
       void this.stop();
       return;
     }
-    this.resource = track('stage', this.label);
+    this.resource = track('stage', this.label, { detail: this.undone, stack: this.builtAt });
     if (this.signal) this.removeListener = onAbort(this.signal, this.abort, this.label);
   }
 
@@ -159,16 +173,22 @@ class Router<T> implements InletOwner<T> {
   }
 
   /** Output k was returned: it stops holding the others back; the last one stops the router. */
-  private async leave(k: number): Promise<void> {
+  private async leave(k: number, abort?: { reason: unknown }): Promise<void> {
     if (this.done[k]) return;
     this.policy.leave(k);
+    const ending: Outcome = abort ? { kind: 'abort', reason: abort.reason } : RETURN;
     if (this.live > 1 || !this.started) {
-      this.finish(k, RETURN);
+      this.finish(k, ending);
       if (this.live > 0) this.service();
       return;
     }
+    // The last output: served nothing more from now on, and ended once the source is closed. Its
+    // reader's abort (a pipeline reading it was aborted) lets go of the source at once.
+    this.done[k] = true;
+    this.live--;
+    if (abort && this.outcome === undefined) this.outcome = ending;
     const failure = await this.stop();
-    if (!this.done[k]) this.finish(k, RETURN, this.outcome ? undefined : failure);
+    this.outlets[k].end(ending, this.outcome ? undefined : failure);
   }
 
   /** Closes the source once; a routing failure or the last output may be the first to ask. */
@@ -177,7 +197,7 @@ class Router<T> implements InletOwner<T> {
       this.removeListener?.();
       const abort = this.outcome?.kind === 'abort';
       stopUpstream(this.controller, this.outcome ? reasonOf(this.outcome) : reasonOf(RETURN), abort);
-      const failure = await this.inlet.close(abort);
+      const failure = await this.inlet.close(abort, this.outcome && reasonOf(this.outcome));
       release(this.resource);
       return failure;
     })();

@@ -45,7 +45,7 @@ export class Group {
     assertCount('limit', limit, 1, true);
     this.#limit = limit;
     this.signal = this.#controller.signal;
-    this.#calls = new CallSignals(this.signal, 'Group tasks');
+    this.#calls = new CallSignals(this.signal, 'Group tasks', true);
     this.#parent = signal;
     const abort = (): void => this.#controller.abort(signal!.reason);
     if (signal?.aborted) abort();

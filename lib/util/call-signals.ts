@@ -29,10 +29,16 @@ export class CallSignals {
 
   private resolved: AbortSignal | undefined;
 
-  /** `parent` may be a function that makes the stage's signal: it is called on the first call that reads one. */
+  /**
+   * `parent` may be a function that makes the stage's signal: it is called on the first call that
+   * reads one. With `keepRetired`, a retired signal is kept until the parent aborts, even once its
+   * calls have settled: a `Group` task's signal aborts with the group (Go's errgroup context), so
+   * work a finished task left listening on it is told when the group ends.
+   */
   constructor(
     private readonly parentOf: AbortSignal | (() => AbortSignal),
     private readonly label: string,
+    private readonly keepRetired = false,
   ) {}
 
   private get parent(): AbortSignal {
@@ -61,12 +67,12 @@ export class CallSignals {
   close(generation: Generation): void {
     generation.live--;
     if (generation !== this.current) {
-      if (generation.live === 0) this.others.delete(generation);
+      if (generation.live === 0 && !this.keepRetired) this.others.delete(generation);
       return;
     }
     if (getEventListeners(generation.controller.signal, 'abort').length <= generation.live) return;
     this.current = undefined;
-    if (generation.live > 0) this.others.add(generation);
+    if (generation.live > 0 || this.keepRetired) this.others.add(generation);
   }
 
   /** The stage ended: the one listener on its signal goes. */
