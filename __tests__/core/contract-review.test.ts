@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { runInThisContext } from 'node:vm';
 /**
  * Adversarial contract review of the one-core refactor (CONTRACT.md). Each test states the rule it
  * checks; hangs are guarded by `withinTurns` (event-loop turns), never by sleeps.
@@ -556,7 +558,6 @@ describe('review: random interleavings of next()/return() (rule 6)', () => {
       },
     ],
   ];
-  const fc = require('fast-check') as typeof import('fast-check');
 
   it.each(engines)('%s: answered in order, done after return(), nothing hangs', async (name, build) => {
     await fc.assert(
@@ -836,8 +837,7 @@ describe('review: soak', () => {
       2,
       { capacity: 64 },
     );
-    const gc = require('node:vm').runInThisContext('typeof gc === "function" ? gc : undefined') as
-      (() => void) | undefined;
+    const gc = runInThisContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
     const heap = (): number => (gc?.(), process.memoryUsage().heapUsed);
     const heapAt: number[] = [];
     const tag = (k: number) => map((n: number) => ({ k, n }));
@@ -1135,7 +1135,6 @@ describe('review: channel iterator abort during a deferred hand-over', () => {
 });
 
 describe('review: random compositions with jitter', () => {
-  const fc = require('fast-check') as typeof import('fast-check');
   type Stage = (s: AsyncIterable<number>) => AsyncIterable<number>;
   const menu: Stage[] = [
     (s) =>
@@ -1237,9 +1236,8 @@ describe('review: a callback that drives its own pipeline', () => {
 
   it.each(wraps)('%s: return() called synchronously from inside the callback', async (_, wrap) => {
     const source = spySource([0, 1, 2, 3, 4, 5]);
-    let it: AsyncIterator<number>;
     let returning: Promise<unknown> | undefined;
-    it = wrap(source, (n) => {
+    const it: AsyncIterator<number> = wrap(source, (n) => {
       if (n === 2) returning = it.return!();
       return n;
     })[Symbol.asyncIterator]();
@@ -1257,9 +1255,8 @@ describe('review: a callback that drives its own pipeline', () => {
     '%s: next() called synchronously from inside the callback is queued in order',
     async (_, wrap) => {
       const source = spySource([0, 1, 2, 3, 4, 5]);
-      let it: AsyncIterator<number>;
       const inner: Promise<IteratorResult<number>>[] = [];
-      it = wrap(source, (n) => {
+      const it: AsyncIterator<number> = wrap(source, (n) => {
         if (n === 1) inner.push(it.next());
         return n;
       })[Symbol.asyncIterator]();
@@ -1511,7 +1508,7 @@ describe('review: compositions on break', () => {
         pipe(
           merge(pipe(s, parallelMap(fn, { concurrency: 3 }))),
           heartbeat(100_000),
-          map((b: { value?: number }) => b.value as number),
+          map((b) => (b.type === 'value' ? b.value : -1)),
         ),
     ],
     [
