@@ -7,10 +7,7 @@ import { reasonOf, type Outcome } from './outcome.js';
 export interface OutletOwner {
   /** A reader waits: start work unless some is under way. Never called from inside `push`. */
   demand(): void;
-  /**
-   * The reader called `return()` — or, with `abort`, was aborted: stop all work, and `end` the
-   * outlet before this settles.
-   */
+  /** The reader called `return()` (or, with `abort`, was aborted): stop, and `end` the outlet first. */
   stop(abort?: { reason: unknown }): Promise<void>;
 }
 
@@ -44,17 +41,15 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private pushing = false;
   private capture = NONE;
   private captured: T | undefined;
-  private ended = false;
+  /** Every read is answered `done` from now on (after an error kept for the next read). */
+  ended = false;
   private stopping: Promise<void> | undefined;
   private undelivered: { error: unknown } | undefined;
   private returnFailure: { error: unknown } | undefined;
   private resource: Resource | undefined;
   private opened = false;
 
-  /**
-   * `tracked`: the ledger shows the outlet from its first read until it ends. A channel's iterator
-   * is not: it holds nothing open, and a reader may drop it half read.
-   */
+  /** `tracked`: in the ledger from the first read to the end (a channel's iterator holds nothing open). */
   constructor(
     private readonly owner: OutletOwner,
     private readonly label: string,
@@ -68,10 +63,6 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   /** Whether a reader waits for a value (a consuming sink always does). */
   get waiting(): boolean {
     return this.headResolve !== undefined;
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -94,20 +85,15 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     // Nobody ahead: a value the owner has ready now comes back as the return value.
     this.capture = CAPTURING;
     this.wake();
-    if (this.capture !== CAPTURED) {
-      this.capture = NONE;
-      return undefined;
-    }
+    const captured = this.capture === CAPTURED;
     this.capture = NONE;
+    if (!captured) return undefined;
     const value = this.captured as T;
     this.captured = undefined;
     return { done: false, value };
   }
 
-  /**
-   * Reads to the end, handing each value to `sink` instead of answering a `next()` per value: the
-   * sinks' fast path. It settles when the outlet ends, as a last `next()` would.
-   */
+  /** The sinks' fast path: each value to `sink`, no `next()` per value; settles as a last `next()`. */
   consume(sink: (value: T) => void): Promise<void> {
     if (this.headResolve !== undefined || this.opened || this.ended)
       return Promise.reject(new TypeError('consume() needs an unread iterator'));
@@ -178,24 +164,23 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
 
   /** The reading stage was aborted: its owner stops as an abort would (see `HALT`). */
   [HALT](reason: unknown): Promise<void> {
-    this.undelivered = undefined;
-    this.stopping ??= this.ended ? Promise.resolve() : this.owner.stop({ reason });
-    return this.stopping.then(() => {
-      this.returnFailure = this.undelivered = undefined;
-    });
+    return this.stopOnce({ reason }).then(() => void (this.returnFailure = undefined));
   }
 
   return(): Promise<IteratorResult<T>> {
-    this.undelivered = undefined;
-    // Ended by a stop that was not this return() (its reader's signal): what its source's
-    // return() threw is still told to the one who returns it.
-    this.stopping ??= this.ended ? Promise.resolve() : this.owner.stop();
-    return this.stopping.then(() => {
+    return this.stopOnce(undefined).then(() => {
       const failure = this.returnFailure;
-      this.returnFailure = this.undelivered = undefined;
+      this.returnFailure = undefined;
       if (failure !== undefined) throw failure.error;
       return DONE;
     });
+  }
+
+  /** Ended by a stop that was not this one (its reader's signal), it still tells what `return()` threw. */
+  private stopOnce(abort: { reason: unknown } | undefined): Promise<void> {
+    this.undelivered = undefined;
+    this.stopping ??= this.ended ? Promise.resolve() : this.owner.stop(abort);
+    return this.stopping;
   }
 
   private readonly enqueue = (resolve: Resolve<T>, reject: Reject): void => {

@@ -86,7 +86,7 @@ class ChannelReader<T> extends Engine<T> {
       return;
     }
     // Committed by the channel: handed to the reader even if it returned meanwhile.
-    if (this.outlet.waiting && !this.outlet.isEnded) this.outlet.push(value);
+    if (this.outlet.waiting && !this.outlet.ended) this.outlet.push(value);
     this.serve();
   }
 

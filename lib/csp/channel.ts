@@ -24,22 +24,16 @@ import { receiveCase, sendCase, type ReceiveCase, type SendCase } from './cases.
 export type { Received, ReceiveCase, SendCase };
 
 /**
- * Go's `chan T`: a bounded queue between tasks. Waiting senders and receivers are served first in,
- * first out. With `capacity` 0 (the default) a send waits for a receiver (a rendezvous); otherwise
- * up to `capacity` values wait in the buffer. Only callers that are blocked wait beyond it, so
- * memory is bounded by the capacity plus one value per blocked sender.
- *
+ * Go's `chan T`: a bounded queue between tasks, senders and receivers served first in, first out.
+ * With `capacity` 0 (the default) a send waits for a receiver; otherwise up to `capacity` values
+ * wait in the buffer, so memory is bounded by the capacity plus one value per blocked sender.
  * `close()` lets receivers drain the buffer, then they get `{ value: undefined, ok: false }`;
- * `close(error)` makes every receive after the buffered values reject with `error` (and an
- * iteration fail with it). Senders still waiting reject with `ChannelClosedError`, as do later
- * sends and a second close.
- *
- * With `overflow: 'drop-newest'` or `'drop-oldest'` (capacity ≥ 1) a send never waits: one that
- * finds the buffer full drops its own value or the oldest buffered one; `dropped` counts them and
- * `onDrop` is called with each. Capacity 1 with `'drop-oldest'` keeps the latest value (Kotlin's
- * `conflate`). A `send` or `receive` whose signal aborts takes and delivers nothing and rejects with
- * `signal.reason`. Every 256 completed operations, one waits a turn of the event loop, so a
- * ping-pong between tasks never starves timers and I/O.
+ * `close(error)` makes every receive after the buffered values reject with `error`. Waiting and
+ * later sends, and a second close, reject with `ChannelClosedError`. With `overflow:
+ * 'drop-newest'` or `'drop-oldest'` (capacity ≥ 1) a send never waits: it drops its own value or
+ * the oldest one, counted in `dropped` and passed to `onDrop` (capacity 1 with `'drop-oldest'` is
+ * Kotlin's `conflate`). A `send` or `receive` whose signal aborts takes and delivers nothing and
+ * rejects with `signal.reason`. Every 256 operations one waits a turn of the event loop.
  *
  * @example
  * const jobs = new Channel<number>(8);
@@ -181,9 +175,9 @@ export class Channel<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Receives until the channel is closed and drained. `break` (or `return()`) stops reading
-   * without closing the channel and withdraws pending `next()` calls, which resolve done; values
-   * stay for other receivers. A `signal` (as `pipe` passes) rejects pending `next()` with its reason.
+   * Receives until the channel is closed and drained. `break` (or `return()`) stops reading without
+   * closing the channel: pending `next()` calls resolve done, values stay for other receivers. A
+   * `signal` (as `pipe` passes) rejects pending `next()` with its reason.
    */
   [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterableIterator<T> {
     return channelIterator<T>(
@@ -192,14 +186,17 @@ export class Channel<T> implements AsyncIterable<T> {
         failure: () => this.#failure,
         enlist: (waiter) => this.#receivers.push(waiter),
         withdraw: (waiter) => this.#receivers.remove(waiter),
-        giveBack: (value) => {
-          const receiver = this.#receivers.take();
-          if (receiver) receiver.deliver(value);
-          else this.#ring.unshift(value);
-        },
+        giveBack: (value) => this.#giveBack(value),
       },
       signal,
     );
+  }
+
+  /** A value taken for an iterator's reader that stopped: a waiting receiver's, or the buffer's front. */
+  #giveBack(value: T): void {
+    const receiver = this.#receivers.take();
+    if (receiver) receiver.deliver(value);
+    else this.#ring.unshift(value);
   }
 
   /** Takes a value from the buffer or a waiting sender (refilling the buffer from it). */

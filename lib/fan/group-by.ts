@@ -113,7 +113,7 @@ class GroupByEngine<T, K> extends SourceEngine<T, Grouped<K, T>> {
   /** Hands a group's queued items to its reader; ends it once drained after the source did. */
   flush(group: GroupState<T>): void {
     while (group.outlet.waiting && group.queue.length > 0) group.outlet.push(group.queue.shift());
-    if (group.queue.length === 0 && !group.outlet.isEnded) {
+    if (group.queue.length === 0 && !group.outlet.ended) {
       if (this.failure) group.outlet.end({ kind: 'error', error: this.failure.error });
       else if (this.ended) group.outlet.end(END);
     }
