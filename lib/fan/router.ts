@@ -4,7 +4,7 @@ import { Outlet } from '../core/outlet.js';
 import { END, reasonOf, RETURN, type Outcome } from '../core/outcome.js';
 import type { Branch, Source } from '../core/types.js';
 import { onAbort, stopUpstream } from '../util/abort.js';
-import { captureStack, release, track, type Resource } from '../util/registry.js';
+import { release, track, type Resource } from '../util/registry.js';
 import { EMPTY, type Policy } from './policy.js';
 
 export { EMPTY, type Policy };
@@ -34,20 +34,6 @@ class Router<T> implements InletOwner<T> {
   private removeListener: (() => void) | undefined;
   private resource: Resource | undefined;
   private readonly isWaiting = (k: number): boolean => this.outlets[k].waiting;
-  /** Where the user called tee or split, for a leak report. */
-  private readonly builtAt = captureStack();
-  /** For a leak report: the outputs holding the source open. */
-  private readonly undone = (): string => {
-    const n = this.outlets.length;
-    const open = this.outlets.flatMap((_, k) =>
-      this.done[k]
-        ? []
-        : [
-            `output ${k + 1} of ${n} ${this.askedAt[k] === NOT_ASKED ? 'was never read' : 'was not read to its end'}`,
-          ],
-    );
-    return open.join(', and ');
-  };
 
   constructor(
     source: AsyncIterable<T>,
@@ -98,7 +84,7 @@ class Router<T> implements InletOwner<T> {
       void this.stop();
       return;
     }
-    this.resource = track('stage', this.label, { detail: this.undone, stack: this.builtAt });
+    this.resource = track('stage', this.label);
     if (this.signal) this.removeListener = onAbort(this.signal, this.abort, this.label);
   }
 
