@@ -1,4 +1,4 @@
-import { release, track } from '../util/registry.js';
+import { release, track, type Resource } from '../util/registry.js';
 
 /**
  * Shared by every waiter one `send`, `receive` or `select` enlists: the first channel to fire sets
@@ -90,6 +90,8 @@ export interface Waiter {
   prev: Waiter | undefined;
   next: Waiter | undefined;
   queued: boolean;
+  /** Its ledger entry while queued, so a test clock can name what waits in a deadlock. */
+  entry?: Resource | undefined;
 }
 
 /** First-in, first-out waiters; withdrawing one is O(1) and harmless once it has left. */
@@ -110,6 +112,9 @@ export class WaiterQueue<W extends Waiter> {
     else this.#head = waiter;
     this.#tail = waiter;
     this.#size++;
+    // Set only inside a leak scope, so outside tests a waiter keeps its shape.
+    const entry = track('wait', 'deliver' in waiter ? 'a receive from a channel' : 'a send to a channel');
+    if (entry) waiter.entry = entry;
   }
 
   remove(waiter: W): void {
@@ -122,6 +127,10 @@ export class WaiterQueue<W extends Waiter> {
     else this.#tail = prev as W | undefined;
     waiter.prev = waiter.next = undefined;
     this.#size--;
+    if (waiter.entry) {
+      release(waiter.entry);
+      waiter.entry = undefined;
+    }
   }
 
   /** The first waiter not yet claimed by another case of its `select`, claimed and removed. */

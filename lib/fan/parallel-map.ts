@@ -2,7 +2,7 @@ import { ParallelEngine, type StartCall } from './parallel-iterator.js';
 import { keyedCalls } from './keyed-calls.js';
 import type { CallContext } from '../util/call-signals.js';
 import { implStage } from '../core/define-stage.js';
-import { release, track } from '../util/registry.js';
+import { clearTimer, setTimer } from '../util/timers.js';
 import {
   assertBoolean,
   assertCount,
@@ -93,15 +93,14 @@ function invokeWithTimeout<I, O>(
   onTimeout: (error: unknown) => void,
 ): Promise<Awaited<O>> {
   context.isolate(); // the timeout aborts this call's signal alone
-  const timer = track('timer', `parallelMap timeout(${timeout})`);
-  const handle = setTimeout(() => {
-    release(timer);
-    const error = new TimeoutError(`parallelMap callback ${context.index} took longer than ${timeout} ms`);
-    context.abort(error);
-    onTimeout(error);
-  }, timeout);
-  return invoke(fn, value, context).finally(() => {
-    clearTimeout(handle);
-    release(timer);
-  });
+  const timer = setTimer(
+    () => {
+      const error = new TimeoutError(`parallelMap callback ${context.index} took longer than ${timeout} ms`);
+      context.abort(error);
+      onTimeout(error);
+    },
+    timeout,
+    `parallelMap timeout(${timeout})`,
+  );
+  return invoke(fn, value, context).finally(() => clearTimer(timer));
 }

@@ -4,7 +4,7 @@ import { Outlet } from '../core/outlet.js';
 import { END, reasonOf, RETURN, type Outcome } from '../core/outcome.js';
 import type { Branch, Source } from '../core/types.js';
 import { onAbort, stopUpstream } from '../util/abort.js';
-import { release, track, type Resource } from '../util/registry.js';
+import { captureStack, release, track, type Resource } from '../util/registry.js';
 import { EMPTY, type Policy } from './policy.js';
 
 export { EMPTY, type Policy };
@@ -34,6 +34,18 @@ class Router<T> implements InletOwner<T> {
   private removeListener: (() => void) | undefined;
   private resource: Resource | undefined;
   private readonly isWaiting = (k: number): boolean => this.outlets[k].waiting;
+  /** Where the user called tee or split, for a leak report. */
+  private readonly builtAt = captureStack();
+  /** Which outputs were ever read, for a leak report. */
+  private readonly read: boolean[];
+  /** For a leak report: the outputs never read, which hold the source open. */
+  private readonly undone = (): string | undefined => {
+    const unread = this.outlets.flatMap((_, k) => (this.read[k] || this.done[k] ? [] : [k + 1]));
+    const n = this.outlets.length;
+    if (unread.length === 0) return undefined;
+    if (unread.length === 1) return `output ${unread[0]} of ${n} was never read`;
+    return `outputs ${unread.join(', ')} of ${n} were never read`;
+  };
 
   constructor(
     source: AsyncIterable<T>,
@@ -45,6 +57,7 @@ class Router<T> implements InletOwner<T> {
     this.inlet = new Inlet(source, this.controller.signal, this, label);
     this.askedAt = Array.from({ length: n }, () => NOT_ASKED);
     this.done = Array.from({ length: n }, () => false);
+    this.read = Array.from({ length: n }, () => false);
     this.live = n;
     this.outlets = Array.from(
       { length: n },
@@ -57,6 +70,7 @@ class Router<T> implements InletOwner<T> {
   }
 
   private ask(k: number): void {
+    this.read[k] = true;
     if (this.askedAt[k] === NOT_ASKED) this.askedAt[k] = this.seq++;
     this.service();
   }
@@ -84,7 +98,7 @@ class Router<T> implements InletOwner<T> {
       void this.stop();
       return;
     }
-    this.resource = track('stage', this.label);
+    this.resource = track('stage', this.label, { detail: this.undone, stack: this.builtAt });
     if (this.signal) this.removeListener = onAbort(this.signal, this.abort, this.label);
   }
 

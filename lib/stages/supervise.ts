@@ -3,7 +3,7 @@ import { isGracefulStop } from '../util/abort.js';
 import { TimeoutError } from '../core/errors.js';
 import { implStage } from '../core/define-stage.js';
 import { ignoreRejection } from '../util/deferred.js';
-import { release, track, type Resource } from '../util/registry.js';
+import { clearTimer, setTimer, type Timer } from '../util/timers.js';
 import { SharedSource } from './shared-source.js';
 import { assertCount, assertDuration, assertFunction, assertOptions, describe } from '../util/validate.js';
 import { pipe } from '../core/pipe.js';
@@ -144,18 +144,15 @@ function nextWithin<O>(
 ): Promise<IteratorResult<O> | typeof STALLED> {
   if (timeout === Infinity) return child.next();
   return new Promise((resolve, reject) => {
-    let timer: Resource | undefined;
-    let handle: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     let finished = false;
     const stop = (): void => {
-      clearTimeout(handle);
-      release(timer);
+      clearTimer(timer);
       timer = undefined;
     };
     const start = (): void => {
       stop();
-      timer = track('timer', `supervise timeout(${timeout})`);
-      handle = setTimeout(() => finish(() => resolve(STALLED)), timeout);
+      timer = setTimer(() => finish(() => resolve(STALLED)), timeout, `supervise timeout(${timeout})`);
     };
     const hook = (reading: boolean): void => (reading ? stop() : start());
     function finish(settle: () => void): void {

@@ -1,1 +1,11 @@
-export { LeakError, LeakScope, settle, useLeakCheck, type Leak } from './leak-check.js';
+export {
+  leakCheck,
+  LeakError,
+  LeakScope,
+  settle,
+  useLeakCheck,
+  type Leak,
+  type TestHooks,
+} from './leak-check.js';
+export { TestClock, useTestClock } from './test-clock.js';
+export { DeadlockError } from './deadlock.js';

@@ -1,8 +1,20 @@
-import { liveResources, nextResourceId, openScope, type Resource } from '../util/registry.js';
+import { liveResources, nextResourceId, openScope } from '../util/registry.js';
 import { assertCount } from '../util/validate.js';
+import { describeResource } from './words.js';
 
-/** Something sluice started that was still running when the check ran. */
-export type Leak = Pick<Resource, 'kind' | 'label' | 'stack'>;
+/**
+ * Something sluice started that was still running when the check ran: `what` says it in your
+ * words (`tee output 2 of 2 was never read`), `site` is where your code started it
+ * (`test/orders.test.ts:41:7`, the first stack frame outside sluice), `stack` the whole stack.
+ */
+export interface Leak {
+  readonly kind: 'stage' | 'listener' | 'timer' | 'source' | 'worker';
+  /** sluice's own label, for a bug report. */
+  readonly label: string;
+  readonly stack: string | undefined;
+  readonly what: string;
+  readonly site: string | undefined;
+}
 
 /**
  * Thrown by a failed leak check; `leaks` lists what outlived the scope.
@@ -18,9 +30,7 @@ export class LeakError extends Error {
   constructor(readonly leaks: readonly Leak[]) {
     super(
       `sluice: ${leaks.length} resource(s) outlived the pipelines that started them:\n` +
-        leaks
-          .map((leak) => `  - ${leak.kind}: ${leak.label}${leak.stack ? `\n${leak.stack}` : ''}`)
-          .join('\n'),
+        leaks.map((leak) => `  - ${leak.what}${leak.site ? `, started at ${leak.site}` : ''}`).join('\n'),
     );
   }
 }
@@ -66,9 +76,15 @@ export class LeakScope {
 
   /** What was started since the scope opened and has not stopped, without waiting. */
   leaks(): Leak[] {
+    // A channel operation still waiting is named by a deadlock, not reported as a leak of its own.
     return liveResources()
-      .filter((resource) => resource.id >= this.firstId)
-      .map(({ kind, label, stack }) => ({ kind, label, stack }));
+      .filter((resource) => resource.id >= this.firstId && resource.kind !== 'wait')
+      .map((resource) => ({
+        kind: resource.kind as Leak['kind'],
+        label: resource.label,
+        stack: resource.stack,
+        ...describeResource(resource),
+      }));
   }
 
   /** Settles the event loop, closes the scope and throws a `LeakError` if anything is still running. */
@@ -80,23 +96,29 @@ export class LeakScope {
   }
 }
 
-type Hook = (fn: () => unknown) => void;
+/** The per-test hooks of a test runner: node:test's, or vitest's without `globals`. */
+export interface TestHooks {
+  /** Registers `fn` to run before each test. */
+  beforeEach(fn: () => unknown): unknown;
+  /** Registers `fn` to run after each test; a rejection fails that test. */
+  afterEach(fn: () => unknown): unknown;
+}
 
 /**
- * Installs a per-test leak check with the test framework's global `beforeEach`/`afterEach`
- * (jest, vitest, mocha): each test fails if a stage, abort listener, timer, abandoned source or
- * worker thread that sluice started during it is still running once it ends. Scoped per test, so
- * one test's leak is never blamed on another. Returns a getter for the current test's scope.
+ * Installs a per-test leak check with the test runner's `beforeEach`/`afterEach`: the globals of
+ * jest, vitest (`globals: true`) and mocha, or the ones you pass (node:test, vitest's imports).
+ * Each test fails if a stage, abort listener, timer, abandoned source or worker thread that
+ * sluice started during it is still running once it ends. Scoped per test, so one test's leak is
+ * never blamed on another. Returns a getter for the current test's scope.
  *
  * @example
  * import { useLeakCheck } from 'sluice/testing';
- * useLeakCheck();
+ * useLeakCheck(); // jest, mocha; node:test: useLeakCheck({ beforeEach, afterEach })
  */
-export function useLeakCheck(): () => LeakScope {
-  const hooks = globalThis as { beforeEach?: Hook; afterEach?: Hook };
+export function useLeakCheck(hooks: TestHooks = globalThis as unknown as TestHooks): () => LeakScope {
   if (typeof hooks.beforeEach !== 'function' || typeof hooks.afterEach !== 'function') {
     throw new TypeError(
-      'useLeakCheck needs global beforeEach and afterEach (jest, vitest or mocha); use LeakScope directly',
+      'useLeakCheck needs beforeEach and afterEach: global ones (jest, vitest, mocha) or passed as { beforeEach, afterEach }',
     );
   }
   let scope: LeakScope | undefined;
@@ -112,4 +134,23 @@ export function useLeakCheck(): () => LeakScope {
     if (!scope) throw new Error('useLeakCheck: no test is running');
     return scope;
   };
+}
+
+/**
+ * A leak check for one test: opens a `LeakScope` now and checks it when the test ends, through
+ * the test context's `after` (node:test's `t`). Returns the scope.
+ *
+ * @example
+ * import { test } from 'node:test';
+ * test('drains', async (t) => {
+ *   leakCheck(t);
+ *   await drain(pipe(range(0, 3), map(save)));
+ * });
+ */
+export function leakCheck(t: { after(fn: () => unknown): unknown }): LeakScope {
+  if (typeof t?.after !== 'function')
+    throw new TypeError('leakCheck needs a test context with after(fn), as node:test gives');
+  const scope = new LeakScope();
+  t.after(() => scope.check());
+  return scope;
 }

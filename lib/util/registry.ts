@@ -3,7 +3,7 @@
  * worker that sluice starts is entered here and removed when it stops. The ledger lives on
  * `globalThis` under a registered symbol so the ESM and CJS builds, loaded side by side, share it.
  */
-export type ResourceKind = 'stage' | 'listener' | 'timer' | 'source' | 'worker';
+export type ResourceKind = 'stage' | 'listener' | 'timer' | 'source' | 'worker' | 'wait';
 
 export interface Resource {
   readonly id: number;
@@ -11,6 +11,18 @@ export interface Resource {
   readonly label: string;
   /** Where it was started. */
   readonly stack: string | undefined;
+  /** For a stage: whether a reader waits on it now (deadlock detection asks). */
+  readonly waiting?: (() => boolean) | undefined;
+  /** For a stage: what is left undone, in the user's words (`output 2 of 2 was never read`). */
+  readonly detail?: (() => string | undefined) | undefined;
+}
+
+/** What a stage can tell the ledger about itself, asked only when a report is made. */
+export interface Probes {
+  waiting?: () => boolean;
+  detail?: () => string | undefined;
+  /** Where it was built, from `captureStack()`, when that tells the user more than where it started. */
+  stack?: string | undefined;
 }
 
 interface Ledger {
@@ -33,12 +45,31 @@ const shared = ledger();
  * Enters a resource in the ledger while a leak scope is open. With none open nobody can ask about
  * it, so nothing is recorded: the ledger costs nothing outside tests.
  */
-export function track(kind: ResourceKind, label: string): Resource | undefined {
+export function track(kind: ResourceKind, label: string, probes?: Probes): Resource | undefined {
   if (shared.scopes === 0) return undefined;
-  const stack = new Error().stack?.split('\n').slice(3, 9).join('\n');
-  const resource: Resource = { id: shared.nextId++, kind, label, stack };
+  const resource: Resource = {
+    id: shared.nextId++,
+    kind,
+    label,
+    ...probes,
+    stack: probes?.stack ?? stackHere(),
+  };
   shared.live.add(resource);
   return resource;
+}
+
+function stackHere(): string | undefined {
+  // Deep enough to get past sluice's own frames to the user's code that started it.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack?.split('\n').slice(3).join('\n');
+  Error.stackTraceLimit = limit;
+  return stack;
+}
+
+/** The stack here while a leak scope is open (for a resource built now and tracked later), else nothing. */
+export function captureStack(): string | undefined {
+  return shared.scopes === 0 ? undefined : stackHere();
 }
 
 export function release(resource: Resource | undefined): void {

@@ -1,0 +1,103 @@
+import { Channel, collect, drain, map, pipe, range, select, tee } from '../../lib/index.js';
+import { DeadlockError, LeakError, LeakScope, useLeakCheck, useTestClock } from '../../lib/testing/index.js';
+
+useLeakCheck();
+
+const here = '__tests__/testing/detectors.test.ts';
+/** The line of the caller, to match the site a report names. */
+function lineHere(): number {
+  return Number(/detectors\.test\.ts:(\d+)/.exec(new Error().stack!.split('\n')[2])![1]);
+}
+
+describe('DeadlockError from a TestClock', () => {
+  it('names two pipelines each waiting on a channel the other would fill, in under a second', async () => {
+    using clock = useTestClock();
+    const started = performance.now();
+    const a = new Channel<number>();
+    const b = new Channel<number>();
+    const forward = (to: Channel<number>) => map(async (n: number) => (await to.send(n), n));
+    const lineOne = lineHere() + 1;
+    const one = drain(pipe(a, forward(b)));
+    const two = drain(pipe(b, forward(a)));
+    const error = (await clock.runAll().catch((e: unknown) => e)) as DeadlockError;
+    expect(error).toBeInstanceOf(DeadlockError);
+    expect(error.message).toContain(`pipe is waiting for a value (started at ${here}:${lineOne}:`);
+    expect(error.message).toContain(`pipe is waiting for a value (started at ${here}:${lineOne + 1}:`);
+    expect(error.message).not.toMatch(/outlet|inlet|segment|engine/);
+    expect(performance.now() - started).toBeLessThan(1000);
+    a.close();
+    b.close();
+    await Promise.all([one, two]);
+  });
+
+  it('names a receive and a select nobody can complete', async () => {
+    using clock = useTestClock();
+    const channel = new Channel<string>();
+    const controller = new AbortController();
+    const received = channel.receive({ signal: controller.signal }).catch(() => undefined);
+    const selected = select({ value: channel.receiving() }, { signal: controller.signal }).catch(
+      () => undefined,
+    );
+    const error = (await clock.advance(1000).catch((e: unknown) => e)) as DeadlockError;
+    expect(error).toBeInstanceOf(DeadlockError);
+    expect(
+      error.waiting.filter((line) => line.startsWith('a receive from a channel is waiting')),
+    ).toHaveLength(2);
+    controller.abort();
+    await Promise.all([received, selected]);
+  });
+
+  it('passes a clean run, and does not call a pending timer a deadlock', async () => {
+    using clock = useTestClock();
+    const channel = new Channel<number>(1);
+    const out = collect(
+      pipe(
+        channel,
+        map((n: number) => n * 2),
+      ),
+    );
+    await channel.send(1);
+    channel.close();
+    await clock.runAll();
+    expect(await out).toEqual([2]);
+  });
+});
+
+describe('leak reports in the user words, with the user file and line', () => {
+  it('reports a tee output that was never read, at the line that called tee', async () => {
+    const leaky = new LeakScope();
+    const line = lineHere() + 1;
+    const [read, unread] = tee(range(0, 3), 2);
+    const iterator = read[Symbol.asyncIterator]();
+    await iterator.next();
+    const error = (await leaky.check().catch((e: unknown) => e)) as LeakError;
+    expect(error).toBeInstanceOf(LeakError);
+    expect(error.message).toContain(`tee output 2 of 2 was never read, started at ${here}:${line}:`);
+    expect(error.message).not.toMatch(/outlet|inlet|router|engine/);
+    await iterator.return!();
+    await unread[Symbol.asyncIterator]().return!();
+  });
+
+  it('reports an abandoned pipeline at the line that read it', async () => {
+    const leaky = new LeakScope();
+    const iterator = pipe(
+      range(0, 3),
+      map((n: number) => n),
+    )[Symbol.asyncIterator]();
+    const line = lineHere() + 1;
+    await iterator.next();
+    const error = (await leaky.check().catch((e: unknown) => e)) as LeakError;
+    expect(error.leaks.map((leak) => leak.what)).toEqual([
+      'pipe was left open (neither read to its end nor returned)',
+    ]);
+    expect(error.leaks[0].site).toMatch(new RegExp(`^${here}:${line}:`));
+    await iterator.return!();
+  });
+
+  it('passes a clean run', async () => {
+    const clean = new LeakScope();
+    const [x, y] = tee(range(0, 3), 2);
+    await Promise.all([collect(x), collect(y)]);
+    await clean.check();
+  });
+});
