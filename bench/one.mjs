@@ -6,6 +6,7 @@ const workloads = await import('./contenders.mjs');
 const run = workloads[workload]?.[contender];
 if (!run) throw new TypeError(`Unknown workload/contender: ${workload}/${contender}`);
 
+await workloads.prepare?.[workload]?.();
 const start = performance.now();
 const result = await run();
 const ms = performance.now() - start;

@@ -104,13 +104,13 @@ export class Inlet<T> {
     const iterator = this.iterator!;
     for (;;) {
       this.state = PULLING;
-      // Counted for every pull: a source always ready through promises starves timers just as well.
-      if (timeForATurn(this.resume)) {
-        this.state = IDLE; // idle while the event loop has its turn: a close then returns the source
-        this.yielding = true;
-        return;
-      }
       if (this.requestable && this.syncRun < MAX_SYNC_RUN) {
+        // Synchronous hand-overs are counted: a run of them would keep timers and I/O waiting.
+        if (timeForATurn(this.resume)) {
+          this.state = IDLE; // idle while the event loop has its turn: a close then returns the source
+          this.yielding = true;
+          return;
+        }
         let ready: IteratorResult<T> | undefined;
         try {
           ready = (iterator as unknown as Requestable<T>)[REQUEST](this.onResult, this.onFailure);

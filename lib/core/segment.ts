@@ -3,7 +3,8 @@ import { CallContext, CallSignals } from '../util/call-signals.js';
 import { isThenable } from '../util/deferred.js';
 import { Inlet, type InletOwner } from './inlet.js';
 import { CALL, OpState, SKIP } from './op-state.js';
-import type { Op } from './ops.js';
+import { FILTER, MAP, TAP, type Op } from './ops.js';
+import type { Callback } from './types.js';
 import { Outlet, type OutletOwner } from './outlet.js';
 import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
 
@@ -124,18 +125,22 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
 
   /** Runs the fused ops from `from` on; suspends on the first callback that returns a promise. */
   private run(value: unknown, from: number): void {
-    const state = this.state;
-    for (let i = from; i < this.ops.length; i++) {
-      const next = state.step(i, value);
-      if (next === SKIP) return this.again();
-      if (next !== CALL) continue;
+    const { ops, state } = this;
+    for (let i = from; i < ops.length; i++) {
+      const op = ops[i]!;
+      const kind = op.kind;
+      // map, filter and tap, the hot path, run inline; the other kinds keep their state in OpState.
+      const plain = kind === MAP || kind === FILTER || kind === TAP;
+      if (!plain) {
+        const next = state.step(i, value);
+        if (next === SKIP) return this.again();
+        if (next !== CALL) continue;
+      }
       const context = new CallContext(state.nextIndex(i), this.calls);
       let out: unknown;
-      // CALLING while the callback runs: if it ends the pipeline itself (an abort, a return()),
-      // cleanup sees a callback in flight and waits for it to settle.
-      this.phase = CALLING;
+      this.phase = CALLING; // a callback that ends its own pipeline is waited for by cleanup
       try {
-        out = state.call(i, value, context);
+        out = plain ? (op.fn as Callback<unknown, unknown>)(value, context) : state.call(i, value, context);
       } catch (error) {
         context.settle();
         if (this.phase !== CALLING) return this.settledWhileClosing();
@@ -147,8 +152,13 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
       context.settle();
       if (this.phase !== CALLING) return this.settledWhileClosing();
       this.phase = IDLE;
-      value = state.settled(i, value, out);
-      if (value === SKIP) return this.again();
+      if (kind === MAP) value = out;
+      else if (kind === FILTER) {
+        if (!out) return this.again();
+      } else if (kind !== TAP) {
+        value = state.settled(i, value, out);
+        if (value === SKIP) return this.again();
+      }
     }
     if (this.outlet.push(value as T)) this.again();
   }

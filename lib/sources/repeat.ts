@@ -1,3 +1,5 @@
+import { SyncSource } from '../core/sync-source.js';
+
 /**
  * Cycles through `values` forever (the book's `repeat`); pair it with `take`.
  *
@@ -5,24 +7,12 @@
  * @example
  * pipe(repeat(1, 2), take(5)); // 1, 2, 1, 2, 1
  */
-export function repeat<T>(...values: T[]): AsyncIterable<T> {
+export function repeat<T>(...values: T[]): AsyncIterable<Awaited<T>> {
   if (values.length === 0) throw new RangeError('Expected `repeat` to be given at least one value, got none');
-  return {
-    [Symbol.asyncIterator]() {
-      let index = 0;
-      let ended = false;
-      return {
-        next: () => {
-          if (ended) return Promise.resolve({ done: true as const, value: undefined });
-          const value = values[index];
-          index = (index + 1) % values.length;
-          return Promise.resolve({ done: false as const, value });
-        },
-        return: () => {
-          ended = true;
-          return Promise.resolve({ done: true as const, value: undefined });
-        },
-      };
-    },
-  };
+  // A sync source: read in runs with no promise per value, and it gives the event loop its turns.
+  return new SyncSource(cycle(values));
+}
+
+function* cycle<T>(values: readonly T[]): Generator<T> {
+  for (let index = 0; ; index = (index + 1) % values.length) yield values[index]!;
 }
