@@ -1,5 +1,13 @@
-import { Channel, collect, drain, map, pipe, range, select, tee } from '../../lib/index.js';
-import { DeadlockError, LeakError, LeakScope, useLeakCheck, useTestClock } from '../../lib/testing/index.js';
+import { after, Channel, collect, drain, map, pipe, range, select, tee } from '../../lib/index.js';
+import { deferred } from '../helpers.js';
+import {
+  DeadlockError,
+  LeakError,
+  LeakScope,
+  settle,
+  useLeakCheck,
+  useTestClock,
+} from '../../lib/testing/index.js';
 
 useLeakCheck();
 
@@ -92,6 +100,40 @@ describe('leak reports in the user words, with the user file and line', () => {
     ]);
     expect(error.leaks[0].site).toMatch(new RegExp(`^${here}:${line}:`));
     await iterator.return!();
+  });
+
+  it('reports a source still closing after an abort at the abort, and a pending timer where it was set', async () => {
+    const leaky = new LeakScope();
+    const stuck = deferred<IteratorResult<number>>();
+    const source: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({ next: () => stuck.promise, return: () => stuck.promise }),
+    };
+    const controller = new AbortController();
+    const reading = collect(
+      pipe(
+        source,
+        map((n: number) => n),
+        { signal: controller.signal },
+      ),
+    );
+    const abortLine = lineHere() + 1;
+    controller.abort();
+    await reading.catch(() => undefined);
+    const stop = new AbortController();
+    const timerLine = lineHere() + 1;
+    const pending = after(50, { signal: stop.signal });
+    const error = (await leaky.check().catch((e: unknown) => e)) as LeakError;
+    expect(error.leaks.map((leak) => leak.what)).toEqual([
+      'the source given to pipe was still closing (its return() had not settled)',
+      'an abort listener of after was still on its signal',
+      'the after(50) timer was still pending',
+    ]);
+    expect(error.leaks[0].site).toMatch(new RegExp(`^${here}:${abortLine}:`));
+    expect(error.leaks[2].site).toMatch(new RegExp(`^${here}:${timerLine}:`));
+    stuck.resolve({ done: true, value: undefined });
+    stop.abort();
+    await pending.catch(() => undefined);
+    await settle();
   });
 
   it('passes a clean run', async () => {

@@ -36,7 +36,7 @@ export function describeResource(resource: Resource, as: 'leak' | 'waiting' = 'l
       return { what: `the source given to ${by} was still closing (its return() had not settled)`, site };
     }
     case 'timer':
-      return { what: `a ${label} timer was still pending`, site };
+      return { what: `the ${label} timer was still pending`, site };
     case 'listener':
       return { what: `an abort listener of ${label} was still on its signal`, site };
     case 'worker':
