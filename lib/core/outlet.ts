@@ -203,7 +203,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private wake(): void {
     if (!this.opened) {
       this.opened = true;
-      if (this.tracked) this.resource = track('stage', this.label);
+      if (this.tracked) this.resource = track('stage', this.label, { waiting: () => this.waiting });
     }
     this.owner.demand();
   }
