@@ -1,4 +1,16 @@
-import { after, Channel, collect, drain, map, pipe, range, select, tee } from '../../lib/index.js';
+import {
+  after,
+  Channel,
+  collect,
+  drain,
+  filter,
+  map,
+  parallelMap,
+  pipe,
+  range,
+  select,
+  tee,
+} from '../../lib/index.js';
 import { deferred } from '../helpers.js';
 import {
   DeadlockError,
@@ -29,8 +41,12 @@ describe('DeadlockError from a TestClock', () => {
     const two = drain(pipe(b, forward(a)));
     const error = (await clock.runAll().catch((e: unknown) => e)) as DeadlockError;
     expect(error).toBeInstanceOf(DeadlockError);
-    expect(error.message).toContain(`pipe is waiting for a value (started at ${here}:${lineOne}:`);
-    expect(error.message).toContain(`pipe is waiting for a value (started at ${here}:${lineOne + 1}:`);
+    expect(error.message).toContain(
+      `map at position 1 is waiting for a value (started at ${here}:${lineOne}:`,
+    );
+    expect(error.message).toContain(
+      `map at position 1 is waiting for a value (started at ${here}:${lineOne + 1}:`,
+    );
     expect(error.message).not.toMatch(/outlet|inlet|segment|engine/);
     expect(performance.now() - started).toBeLessThan(1000);
     a.close();
@@ -86,19 +102,36 @@ describe('leak reports in the user words, with the user file and line', () => {
     await unread[Symbol.asyncIterator]().return!();
   });
 
-  it('reports an abandoned pipeline at the line that read it', async () => {
+  it('reports an abandoned pipeline by its stage and position, at the line that built it', async () => {
     const leaky = new LeakScope();
+    const line = lineHere() + 1;
     const iterator = pipe(
       range(0, 3),
       map((n: number) => n),
     )[Symbol.asyncIterator]();
-    const line = lineHere() + 1;
     await iterator.next();
     const error = (await leaky.check().catch((e: unknown) => e)) as LeakError;
     expect(error.leaks.map((leak) => leak.what)).toEqual([
-      'pipe was left open (neither read to its end nor returned)',
+      'map at position 1 was left open (neither read to its end nor returned)',
     ]);
     expect(error.leaks[0].site).toMatch(new RegExp(`^${here}:${line}:`));
+    await iterator.return!();
+  });
+
+  it('names each stage of an abandoned pipeline by its operator and position in the pipe call', async () => {
+    const leaky = new LeakScope();
+    const iterator = pipe(
+      range(0, 10),
+      filter((n: number) => n > 0),
+      parallelMap(async (n: number) => n, { concurrency: 2 }),
+      map((n: number) => n),
+    )[Symbol.asyncIterator]();
+    await iterator.next();
+    const error = (await leaky.check().catch((e: unknown) => e)) as LeakError;
+    const what = error.leaks.map((leak) => leak.what);
+    expect(what).toContain('filter at position 1 was left open (neither read to its end nor returned)');
+    expect(what).toContain('parallelMap at position 2 was left open (neither read to its end nor returned)');
+    expect(what).toContain('map at position 3 was left open (neither read to its end nor returned)');
     await iterator.return!();
   });
 
@@ -124,7 +157,7 @@ describe('leak reports in the user words, with the user file and line', () => {
     const pending = after(50, { signal: stop.signal });
     const error = (await leaky.check().catch((e: unknown) => e)) as LeakError;
     expect(error.leaks.map((leak) => leak.what)).toEqual([
-      'the source given to pipe was still closing (its return() had not settled)',
+      'the source given to map at position 1 was still closing (its return() had not settled)',
       'an abort listener of after was still on its signal',
       'the after(50) timer was still pending',
     ]);

@@ -14,6 +14,9 @@ export const DROP = 5;
 export const TAKE_WHILE = 6;
 export const DROP_WHILE = 7;
 
+/** The operator each kind comes from, by kind: how the ledger names a fused stage. */
+export const OP_NAMES = ['map', 'filter', 'tap', 'take', 'scan', 'drop', 'takeWhile', 'dropWhile'] as const;
+
 export interface Op {
   readonly kind:
     | typeof MAP

@@ -1,5 +1,5 @@
 import { Fifo } from '../util/fifo.js';
-import { release, track, type Resource } from '../util/registry.js';
+import { recording, release, track, type Resource } from '../util/registry.js';
 import { DONE, HALT, OWN, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
 import { reasonOf, type Outcome } from './outcome.js';
 
@@ -48,11 +48,12 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private returnFailure: { error: unknown } | undefined;
   private resource: Resource | undefined;
   private opened = false;
+  builtAt: string | undefined; // where the user built it, when known: a leak report points there
 
   /** `tracked`: in the ledger from the first read to the end (a channel's iterator holds nothing open). */
   constructor(
     private readonly owner: OutletOwner,
-    private readonly label: string,
+    public label: string, // how the ledger names it, in the user's words
     private readonly tracked = true,
   ) {}
 
@@ -128,9 +129,8 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   }
 
   /**
-   * Ends the outlet once, after the owner's cleanup. `closeError` is what the owner's source threw
-   * from its `return()`: it fails an outlet that was ending normally, rejects the reader's own
-   * `return()`, and never masks an abort or an earlier error.
+   * Ends the outlet once, after the owner's cleanup. `closeError`, what the owner's source threw from
+   * its `return()`, fails an outlet ending normally, rejects a `return()`, and masks nothing earlier.
    */
   end(outcome: Outcome, closeError?: { error: unknown }): void {
     if (this.ended) return;
@@ -203,7 +203,8 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private wake(): void {
     if (!this.opened) {
       this.opened = true;
-      if (this.tracked) this.resource = track('stage', this.label, { waiting: () => this.waiting });
+      if (this.tracked && recording())
+        this.resource = track('stage', this.label, { waiting: () => this.waiting, stack: this.builtAt });
     }
     this.owner.demand();
   }

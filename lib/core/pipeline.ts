@@ -1,8 +1,9 @@
-import { type Op } from './ops.js';
-import type { Outlet } from './outlet.js';
+import { OP_NAMES, type Op } from './ops.js';
+import { Outlet } from './outlet.js';
 import { Segment } from './segment.js';
 import { stageSpec } from './stage-spec.js';
 import { describe } from '../util/validate.js';
+import { captureStack, recording } from '../util/registry.js';
 import type { Stage } from './types.js';
 
 /**
@@ -27,6 +28,8 @@ interface Parts {
   readonly source: AsyncIterable<unknown>;
   readonly stages: readonly Stage<any, any>[];
   readonly signals: readonly AbortSignal[];
+  /** Where the user called `pipe`, while a leak scope is open. */
+  readonly builtAt: string | undefined;
 }
 
 const parts = new WeakMap<Pipeline<unknown>, Parts>();
@@ -46,8 +49,9 @@ export function makePipeline<T>(
         source: inner.source,
         stages: [...inner.stages, ...stages],
         signals: signal && !inner.signals.includes(signal) ? [...inner.signals, signal] : inner.signals,
+        builtAt: inner.builtAt,
       }
-    : { source: input, stages, signals: signal ? [signal] : [] };
+    : { source: input, stages, signals: signal ? [signal] : [], builtAt: captureStack() };
   const pipeline = Object.create(Pipeline.prototype) as Pipeline<T>;
   parts.set(pipeline, own);
   return pipeline;
@@ -56,6 +60,8 @@ export function makePipeline<T>(
 /** Consecutive fused ops, and the stage that reads them (none for the last group). */
 interface Group {
   ops: Op[];
+  /** Where each op stood among the stages given to `pipe`. */
+  positions: number[];
   stage?: { fn: Stage<any, any>; position: number };
 }
 
@@ -68,7 +74,8 @@ interface Group {
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
-  const { source, stages, signals } = parts.get(pipeline)!;
+  const { source, stages, signals, builtAt } = parts.get(pipeline)!;
+  const named = recording(); // labels are for the ledger: built only while it records
   const groups = groupStages(stages);
   // Segment 0's controller is made only if its source or a callback reads the signal; the others
   // give the stage before them its signal when the pipeline is built.
@@ -81,8 +88,9 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       ops: groups[i].ops,
       stopSignals: i === last ? userSignals : [controllers[i + 1]!.signal],
       owned: controllers[i],
-      label: i === last ? 'pipe' : 'pipe segment',
+      label: named ? segmentLabel(groups[i]!, i === last) : 'pipe',
     });
+    segment.outlet.builtAt = builtAt;
     if (i === last) return segment.outlet as Outlet<T>;
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
@@ -91,18 +99,30 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       spec && 'impl' in spec
         ? spec.impl(segment.outlet, { signal: stageSignal })
         : callForeignStage(fn, segment.outlet, stageSignal, position);
+    if (named && upstream instanceof Outlet) {
+      upstream.label = `${upstream.label} at position ${position + 1}`;
+      upstream.builtAt = builtAt;
+    }
   }
 }
 
+/** A segment in the user's words: its operators and where they stand in the `pipe` call. */
+function segmentLabel({ ops, positions }: Group, last: boolean): string {
+  if (ops.length === 0) return last ? 'pipe' : 'pipe (reading the stage before)';
+  return ops.map((op, i) => `${OP_NAMES[op.kind]} at position ${positions[i]}`).join(', ');
+}
+
 function groupStages(stages: readonly Stage<any, any>[]): Group[] {
-  const groups: Group[] = [{ ops: [] }];
+  const groups: Group[] = [{ ops: [], positions: [] }];
   stages.forEach((fn, position) => {
     const spec = stageSpec(fn);
-    const current = groups[groups.length - 1];
-    if (spec && 'ops' in spec) current.ops.push(...spec.ops);
-    else {
+    const current = groups[groups.length - 1]!;
+    if (spec && 'ops' in spec) {
+      current.ops.push(...spec.ops);
+      for (let i = 0; i < spec.ops.length; i++) current.positions.push(position + 1);
+    } else {
       current.stage = { fn, position };
-      groups.push({ ops: [] });
+      groups.push({ ops: [], positions: [] });
     }
   });
   return groups;

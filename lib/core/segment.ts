@@ -47,8 +47,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   private resumeAt = 0;
   private pendingCall: CallContext | undefined;
   private removeListeners: (() => void)[] = [];
-  /** Called when the callback that cleanup waits for has settled. */
-  private resumeClose: (() => void) | undefined;
+  private resumeClose: (() => void) | undefined; // once the callback cleanup waits for settled
   private closing: Promise<void> | undefined;
   private owned: AbortController | undefined;
   private readonly ownedSignal = (): AbortSignal => (this.owned ??= new AbortController()).signal;

@@ -67,6 +67,11 @@ function stackHere(): string | undefined {
   return stack;
 }
 
+/** Whether the ledger records (a leak scope is open): labels worth building only then. */
+export function recording(): boolean {
+  return shared.scopes > 0;
+}
+
 /** The stack here while a leak scope is open (for a resource built now and tracked later), else nothing. */
 export function captureStack(): string | undefined {
   return shared.scopes === 0 ? undefined : stackHere();
