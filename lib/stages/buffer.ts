@@ -28,7 +28,7 @@ export type BufferOptions<T> = OverflowOptions<T>;
  * are dropped and the source is returned, without waiting on a `next()` it is stuck in.
  *
  * @example
- * pipe(readLines(file), buffer(64), parallelMap(parse, { concurrency: 4 }), { signal });
+ * pipe(createReadStream(file), lines(), buffer(64), parallelMap(parse, { concurrency: 4 }), { signal });
  */
 export function buffer<T>(capacity: number, options?: BufferOptions<T>): Stage<T, T> {
   assertCount('capacity', capacity, 1);
