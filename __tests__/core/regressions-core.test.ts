@@ -484,3 +484,26 @@ describe('toReadable with a falsy abort reason', () => {
     },
   );
 });
+
+describe('a callback signal read after its call settled', () => {
+  it('does not count as a call still running: later calls that leave listeners still get fresh signals', async () => {
+    const kept: { signal: AbortSignal }[] = [];
+    let most = 0;
+    await collect(
+      pipe(
+        range(0, 200),
+        map(async (value: number, context) => {
+          if (value < 50)
+            kept.push(context); // their signals are read later, once the calls are over
+          else if (value === 50) for (const late of kept) void late.signal;
+          else {
+            most = Math.max(most, getEventListeners(context.signal, 'abort').length);
+            context.signal.addEventListener('abort', () => undefined);
+          }
+          return value;
+        }),
+      ),
+    );
+    expect(most).toBeLessThan(10);
+  });
+});

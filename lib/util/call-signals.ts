@@ -106,6 +106,7 @@ export class CallContext {
   readonly index: number;
   readonly #calls: CallSignals;
   #generation: Generation | undefined;
+  #settled = false;
 
   constructor(index: number, calls: CallSignals) {
     this.index = index;
@@ -113,7 +114,12 @@ export class CallContext {
   }
 
   get signal(): AbortSignal {
-    return (this.#generation ??= this.#calls.open()).controller.signal;
+    if (this.#generation === undefined) {
+      this.#generation = this.#calls.open();
+      // Read after the call settled (a closure kept it): it must not count as a call still running.
+      if (this.#settled) this.#calls.close(this.#generation);
+    }
+    return this.#generation.controller.signal;
   }
 
   /** Aborts this call's signal alone (its own timeout): the call gets a signal of its own first. */
@@ -128,6 +134,7 @@ export class CallContext {
 
   /** The call settled. */
   settle(): void {
+    this.#settled = true;
     if (this.#generation !== undefined) this.#calls.close(this.#generation);
   }
 }
