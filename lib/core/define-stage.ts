@@ -2,6 +2,7 @@ import { isOwn, OWN } from './brand.js';
 import { pipe } from './pipe.js';
 import type { Stage, StageContext } from './types.js';
 import type { Op } from './ops.js';
+import type { Outlet } from './outlet.js';
 import { STAGE_SPEC, type StageImpl, type StageSpec } from './stage-spec.js';
 
 /**
@@ -32,4 +33,14 @@ export function implStage<I, O>(impl: StageImpl): Stage<I, O> {
       return output;
     },
   });
+}
+
+/**
+ * A stage that is one of sluice's engines: its outlet keeps the whole protocol, so at the end of a
+ * pipeline it serves the reader without a relay segment (see `direct.ts`).
+ */
+export function engineStage<I, O>(
+  impl: (source: AsyncIterable<any>, context: StageContext) => Outlet<any>,
+): Stage<I, O> {
+  return defineStage({ impl, engine: true });
 }

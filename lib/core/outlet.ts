@@ -21,15 +21,13 @@ interface Waiter<T> {
 }
 
 /**
- * The reading side of every edge sluice returns: an async iterator that keeps the whole protocol
- * for any reader, so an engine only calls `push(value)` while `waiting`, and `end(outcome)` once
- * its cleanup is done. Written once here:
+ * The reading side of every edge sluice returns: an async iterator keeping the whole protocol, so an
+ * engine only calls `push(value)` while `waiting`, and `end(outcome)` once its cleanup is done:
  * - queued `next()` calls, answered in order (the oldest in fields, overlapping ones in a queue);
  * - `[REQUEST]` for sluice's own readers, and `consume(sink)` for the sinks: no promise per item;
  * - `return()` that never waits on a pending `next()`: it asks the owner to stop at once;
  * - the delivery rule: an abort rejects every waiter with the signal's own reason; an error goes
- *   to the first waiter and the others get `done`; with nobody waiting, the error is kept for the
- *   next `next()`; after that, `done` forever.
+ *   to the first waiter, the others get `done`; with nobody waiting, it is kept for the next `next()`.
  */
 export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   declare readonly [OWN]: true;
@@ -49,6 +47,8 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private resource: Resource | undefined;
   private opened = false;
   builtAt: string | undefined; // where the user built it, when known: a leak report points there
+  /** Told once, as the outlet ends, before any reader is answered (a pipeline's last engine: see `direct`). */
+  onEnded: ((outcome: Outcome) => void) | undefined = undefined;
 
   /** `tracked`: in the ledger from the first read to the end (a channel's iterator holds nothing open). */
   constructor(
@@ -138,6 +138,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     this.capture = NONE;
     this.sink = undefined;
     release(this.resource);
+    this.onEnded?.(outcome);
     if (closeError !== undefined) {
       if (outcome.kind === 'end') outcome = { kind: 'error', error: closeError.error };
       else if (outcome.kind === 'return') this.returnFailure = closeError;
@@ -211,8 +212,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
 
   private afterEnd(): Promise<IteratorResult<T>> {
     const pending = this.undelivered;
-    this.undelivered = undefined;
-    return pending ? Promise.reject(pending.error) : Promise.resolve(DONE);
+    return pending ? ((this.undelivered = undefined), Promise.reject(pending.error)) : Promise.resolve(DONE);
   }
 }
 

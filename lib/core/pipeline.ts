@@ -1,6 +1,8 @@
 import { OP_NAMES, type Op } from './ops.js';
 import { Outlet } from './outlet.js';
 import { Segment } from './segment.js';
+import { serveDirectly } from './direct.js';
+import { openerOf } from './engine-source.js';
 import { stageSpec } from './stage-spec.js';
 import { describe } from '../util/validate.js';
 import { captureStack, recording } from '../util/registry.js';
@@ -77,11 +79,18 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
   const { source, stages, signals, builtAt } = parts.get(pipeline)!;
   const named = recording(); // labels are for the ledger: built only while it records
   const groups = groupStages(stages);
+  const last = groups.length - 1;
+  const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
+  // Nothing fused after the last engine, at most one signal: it serves the reader (see direct.ts).
+  const open = last === 0 ? openerOf(source) : undefined;
+  const direct = userSignals.length <= 1 && endsInEngine(groups, open);
+  if (open && direct) {
+    const own = userSignals.length === 0 ? new AbortController() : undefined;
+    return serveDirectly(open(userSignals[0] ?? own!.signal) as Outlet<T>, own, builtAt);
+  }
   // Segment 0's controller is made only if its source or a callback reads the signal; the others
   // give the stage before them its signal when the pipeline is built.
   const controllers = groups.map((_, i) => (i === 0 ? undefined : new AbortController()));
-  const last = groups.length - 1;
-  const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
   let upstream: AsyncIterable<unknown> = source;
   for (let i = 0; ; i++) {
     const segment = new Segment<unknown>(upstream, {
@@ -94,7 +103,8 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
     if (i === last) return segment.outlet as Outlet<T>;
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
-    const stageSignal = controllers[i + 1]!.signal;
+    const engineLast = direct && i + 1 === last;
+    const stageSignal = (engineLast && userSignals[0]) || controllers[i + 1]!.signal;
     upstream =
       spec && 'impl' in spec
         ? spec.impl(segment.outlet, { signal: stageSignal })
@@ -103,7 +113,17 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       upstream.label = `${upstream.label} at position ${position + 1}`;
       upstream.builtAt = builtAt;
     }
+    if (engineLast) return serveDirectly(upstream as Outlet<T>, controllers[i + 1], builtAt);
   }
+}
+
+/** Whether the pipeline's last step is an engine with nothing fused after it. */
+function endsInEngine(groups: readonly Group[], open: unknown): boolean {
+  const last = groups.length - 1;
+  if (groups[last]!.ops.length > 0) return false;
+  if (last === 0) return open !== undefined;
+  const spec = stageSpec(groups[last - 1]!.stage!.fn);
+  return spec !== undefined && 'impl' in spec && spec.engine === true;
 }
 
 /** A segment in the user's words: its operators and where they stand in the `pipe` call. */

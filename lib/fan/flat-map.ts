@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { map } from '../stages/map.js';
 import { MergeEngine } from './merge-core.js';
 import { assertCount, assertFunction, assertOptions } from '../util/validate.js';
@@ -31,7 +31,7 @@ export function flatMap<I, O>(fn: Callback<I, Source<O>>, options: FlatMapOption
   const { concurrency = 1 } = options;
   assertCount('concurrency', concurrency, 1, true);
   const sources = map(fn);
-  return implStage(
+  return engineStage(
     (source, { signal }) =>
       new MergeEngine<O>(sources(source, { signal }), [], concurrency, signal, 'flatMap').outlet,
   );

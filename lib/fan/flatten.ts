@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { MergeEngine } from './merge-core.js';
 import type { Source, Stage } from '../core/types.js';
 
@@ -12,5 +12,5 @@ import type { Source, Stage } from '../core/types.js';
  * pipe(pages, map((page) => page.items), flatten());
  */
 export function flatten<T>(): Stage<Source<T>, T> {
-  return implStage((sources, { signal }) => new MergeEngine(sources, [], 1, signal, 'flatten').outlet);
+  return engineStage((sources, { signal }) => new MergeEngine(sources, [], 1, signal, 'flatten').outlet);
 }

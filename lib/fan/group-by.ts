@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { END, RETURN, type Outcome } from '../core/outcome.js';
 import { Outlet, type OutletOwner } from '../core/outlet.js';
@@ -44,7 +44,7 @@ export function groupBy<T, K>(
   assertOptions('options', options);
   const { capacity = 1 } = options;
   assertCount('capacity', capacity, 1);
-  return implStage(
+  return engineStage(
     (source, { signal }) => new GroupByEngine<T, K>(source as AsyncIterable<T>, signal, key, capacity).outlet,
   );
 }

@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { MergeEngine } from './merge-core.js';
 import { assertCount, assertOptions } from '../util/validate.js';
 import type { Source, Stage } from '../core/types.js';
@@ -22,7 +22,7 @@ export function mergeAll<T>(options: MergeAllOptions = {}): Stage<Source<T>, T> 
   assertOptions('options', options);
   const { concurrency = Infinity } = options;
   assertCount('concurrency', concurrency, 1, true);
-  return implStage(
+  return engineStage(
     (sources, { signal }) => new MergeEngine(sources, [], concurrency, signal, 'mergeAll').outlet,
   );
 }

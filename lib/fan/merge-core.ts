@@ -63,7 +63,11 @@ export class MergeEngine<T> extends Engine<T> implements InletOwner<Source<T>> {
   }
 
   protected open(): void {
+    // Values ready at once wait in the queue until every source is in: with fewer sources seen,
+    // `serve` could take the merge for finished.
+    this.serving = true;
     for (const source of this.initial) if (!this.closed) this.add(source);
+    this.serving = false;
   }
 
   /** Hands ready values to waiting readers, then makes sure work is under way or ends the merge. */

@@ -1,5 +1,5 @@
 import { from } from '../core/from.js';
-import { ownSource } from '../core/brand.js';
+import { engineSource } from '../core/engine-source.js';
 import { MergeEngine } from './merge-core.js';
 import { pipe, type Pipeline } from '../core/pipe.js';
 import type { Source, SourceValue } from '../core/types.js';
@@ -20,7 +20,7 @@ import type { Source, SourceValue } from '../core/types.js';
 export function merge<S extends Source<any>[]>(...sources: S): Pipeline<SourceValue<S[number]>> {
   const iterables = sources.map((source) => from(source));
   return pipe(
-    ownSource(
+    engineSource(
       (signal) =>
         new MergeEngine<SourceValue<S[number]>>(undefined, iterables, Infinity, signal, 'merge').outlet,
     ),

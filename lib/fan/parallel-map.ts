@@ -1,7 +1,7 @@
 import { ParallelEngine, type StartCall } from './parallel-iterator.js';
 import { keyedCalls } from './keyed-calls.js';
 import type { CallContext } from '../util/call-signals.js';
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { clearTimer, setTimer } from '../util/timers.js';
 import {
   assertBoolean,
@@ -58,7 +58,7 @@ export function parallelMap<I, O>(
   const startCall: StartCall<I, Awaited<O>> = timeout === undefined
     ? (value, context) => invoke(fn, value, context)
     : (value, context, onTimeout) => invokeWithTimeout(fn, value, context, timeout, onTimeout);
-  return implStage(
+  return engineStage(
     (source, { signal }) =>
       new ParallelEngine(
         source,

@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { Engine } from '../core/engine.js';
 import { from } from '../core/from.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
@@ -25,7 +25,7 @@ import type { Callback, Source, Stage } from '../core/types.js';
  */
 export function switchMap<I, O>(fn: Callback<I, Source<O>>): Stage<I, O> {
   assertFunction('fn', fn);
-  return implStage(
+  return engineStage(
     (source, { signal }) => new SwitchEngine<I, O>(source as AsyncIterable<I>, signal, fn).outlet,
   );
 }

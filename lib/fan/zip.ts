@@ -1,5 +1,5 @@
 import { from } from '../core/from.js';
-import { ownSource } from '../core/brand.js';
+import { engineSource } from '../core/engine-source.js';
 import { Engine } from '../core/engine.js';
 import { Inlet } from '../core/inlet.js';
 import { END, reasonOf, type Outcome } from '../core/outcome.js';
@@ -23,7 +23,7 @@ export type Zipped<S extends readonly unknown[]> = { -readonly [K in keyof S]: S
  */
 export function zip<S extends Source<any>[]>(...sources: S): Pipeline<Zipped<S>> {
   const iterables = sources.map((source) => from(source));
-  return pipe(ownSource((signal) => new ZipEngine<Zipped<S>>(iterables, signal).outlet));
+  return pipe(engineSource((signal) => new ZipEngine<Zipped<S>>(iterables, signal).outlet));
 }
 
 /** One inlet per source, and the value each has delivered toward the next tuple. */

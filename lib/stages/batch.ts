@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { clearTimer, setTimer, type Timer } from '../util/timers.js';
 import {
@@ -53,7 +53,7 @@ export function batch<T>(size: number, options: BatchOptions<T> = {}): Stage<T, 
   const { maxWait, weigh, maxWeight } = options;
   if (maxWait !== undefined) assertDuration('maxWait', maxWait);
   const weights = weightOptions(weigh, maxWeight);
-  return implStage(
+  return engineStage(
     (source, { signal }) =>
       new BatchEngine(source as AsyncIterable<T>, signal, size, maxWait, weights).outlet,
   );

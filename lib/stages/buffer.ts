@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { Fifo } from '../util/fifo.js';
 import { dropInto, overflowOptions, type OverflowOptions } from '../core/overflow.js';
@@ -33,7 +33,7 @@ export type BufferOptions<T> = OverflowOptions<T>;
 export function buffer<T>(capacity: number, options?: BufferOptions<T>): Stage<T, T> {
   assertCount('capacity', capacity, 1);
   const { overflow, onDrop } = overflowOptions(options, capacity);
-  return implStage(
+  return engineStage(
     (source, { signal }) =>
       new BufferEngine(source as AsyncIterable<T>, signal, capacity, overflow, onDrop).outlet,
   );

@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { Engine } from '../core/engine.js';
 import { from } from '../core/from.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
@@ -22,7 +22,7 @@ export function catchError<T, R = T>(
   handler: (error: unknown, context: StageContext) => Source<R> | PromiseLike<Source<R>>,
 ): Stage<T, T | R> {
   assertFunction('handler', handler);
-  return implStage(
+  return engineStage(
     (source, { signal }) => new CatchEngine<T | R>(source as AsyncIterable<T | R>, signal, handler).outlet,
   );
 }

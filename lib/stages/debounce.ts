@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { clearTimer, setTimer, type Timer } from '../util/timers.js';
 import { assertDuration } from '../util/validate.js';
@@ -22,7 +22,9 @@ import type { Stage } from '../core/types.js';
  */
 export function debounce<T>(ms: number): Stage<T, T> {
   assertDuration('ms', ms);
-  return implStage((source, { signal }) => new DebounceEngine(source as AsyncIterable<T>, signal, ms).outlet);
+  return engineStage(
+    (source, { signal }) => new DebounceEngine(source as AsyncIterable<T>, signal, ms).outlet,
+  );
 }
 
 class DebounceEngine<T> extends SourceEngine<T, T> {

@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { clearTimer, setTimer, type Timer } from '../util/timers.js';
 import { assertPositiveDuration } from '../util/validate.js';
@@ -33,7 +33,7 @@ const BEAT: Beat<never> = Object.freeze({ type: 'beat' });
  */
 export function heartbeat<T>(interval: number): Stage<T, Beat<T>> {
   assertPositiveDuration('interval', interval);
-  return implStage(
+  return engineStage(
     (source, { signal }) => new HeartbeatEngine(source as AsyncIterable<T>, signal, interval).outlet,
   );
 }

@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { END } from '../core/outcome.js';
 import { onAbort } from '../util/abort.js';
@@ -26,7 +26,7 @@ import type { Stage } from '../core/types.js';
 export function takeUntil<T>(notifier: AbortSignal | PromiseLike<unknown>): Stage<T, T> {
   if (!(notifier instanceof AbortSignal) && !isThenable(notifier))
     throw new TypeError(`Expected \`notifier\` to be an AbortSignal or a promise, got ${describe(notifier)}`);
-  return implStage(
+  return engineStage(
     (source, { signal }) => new TakeUntilEngine<T>(source as AsyncIterable<T>, signal, notifier).outlet,
   );
 }

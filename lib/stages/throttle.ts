@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { clearTimer, now, setTimer, type Timer } from '../util/timers.js';
 import { assertBoolean, assertDuration, assertOptions } from '../util/validate.js';
@@ -39,7 +39,7 @@ export function throttle<T>(ms: number, options: ThrottleOptions = {}): Stage<T,
     throw new RangeError(
       'Expected `leading` or `trailing` to be true, got both false: nothing would be yielded',
     );
-  return implStage(
+  return engineStage(
     (source, { signal }) =>
       new ThrottleEngine(source as AsyncIterable<T>, signal, ms, leading, trailing).outlet,
   );

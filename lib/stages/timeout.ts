@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { TimeoutError } from '../core/errors.js';
 import { clearTimer, setTimer, type Timer } from '../util/timers.js';
@@ -27,7 +27,7 @@ export function timeout<T>(ms: number, options: TimeoutOptions = {}): Stage<T, T
   assertOptions('options', options);
   const { first = ms } = options;
   assertDuration('first', first);
-  return implStage(
+  return engineStage(
     (source, { signal }) => new TimeoutEngine<T>(source as AsyncIterable<T>, signal, ms, first).outlet,
   );
 }

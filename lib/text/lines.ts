@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { assertCount, assertOptions } from '../util/validate.js';
 import { LineEngine } from './line-engine.js';
 import type { Stage } from '../core/types.js';
@@ -32,7 +32,7 @@ export function maxLengthOption(options: LinesOptions): number {
  */
 export function lines(options: LinesOptions = {}): Stage<string | Uint8Array, string> {
   const maxLength = maxLengthOption(options);
-  return implStage(
+  return engineStage(
     (source, { signal }) => new LineEngine<string>(source, signal, 'lines', maxLength, (line) => line).outlet,
   );
 }

@@ -1,4 +1,4 @@
-import { implStage } from '../core/define-stage.js';
+import { engineStage } from '../core/define-stage.js';
 import { LineEngine, SKIP } from './line-engine.js';
 import { maxLengthOption, type LinesOptions } from './lines.js';
 import type { Stage } from '../core/types.js';
@@ -17,7 +17,7 @@ import type { Stage } from '../core/types.js';
  */
 export function ndjson<T = unknown>(options: LinesOptions = {}): Stage<string | Uint8Array, T> {
   const maxLength = maxLengthOption(options);
-  return implStage(
+  return engineStage(
     (source, { signal }) =>
       new LineEngine<T>(source, signal, 'ndjson', maxLength, (line, lineNumber) => {
         if (line.trim() === '') return SKIP;
