@@ -52,7 +52,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
 
   /** `tracked`: in the ledger from the first read to the end (a channel's iterator holds nothing open). */
   constructor(
-    private readonly owner: OutletOwner,
+    readonly owner: OutletOwner,
     public label: string, // how the ledger names it, in the user's words
     private readonly tracked = true,
   ) {}

@@ -4,6 +4,10 @@ import { Segment } from './segment.js';
 import { stageSpec } from './stage-spec.js';
 import { describe } from '../util/validate.js';
 import { captureStack, recording } from '../util/registry.js';
+import { nameOf } from './named.js';
+import { PipelineRun, type RunObserver } from './pipeline-run.js';
+import { OBSERVER, type Meter } from './meter.js';
+import { gaugeStages, meterSegment, meterStage, TRACING } from './meter-build.js';
 import type { Stage } from './types.js';
 
 /**
@@ -28,8 +32,18 @@ interface Parts {
   readonly source: AsyncIterable<unknown>;
   readonly stages: readonly Stage<any, any>[];
   readonly signals: readonly AbortSignal[];
-  /** Where the user called `pipe`, while a leak scope is open. */
+  /** Where the user called `pipe`, while a leak scope is open or stacks are captured. */
   readonly builtAt: string | undefined;
+  readonly meter: RunObserver | undefined;
+  /** `captureStacks` or `SLUICE_TRACE=1`: every run is metered, for exact times in a dump. */
+  readonly trace: boolean;
+}
+
+/** What `pipe` was given besides its stages. */
+export interface BuildOptions {
+  signal?: AbortSignal | undefined;
+  meter?: Meter | undefined;
+  captureStacks?: boolean | undefined;
 }
 
 const parts = new WeakMap<Pipeline<unknown>, Parts>();
@@ -41,17 +55,21 @@ const parts = new WeakMap<Pipeline<unknown>, Parts>();
 export function makePipeline<T>(
   input: AsyncIterable<unknown>,
   stages: readonly Stage<any, any>[],
-  signal: AbortSignal | undefined,
+  { signal, meter: given, captureStacks }: BuildOptions = {},
 ): Pipeline<T> {
   const inner = input instanceof Pipeline ? parts.get(input) : undefined;
+  const meter = given?.[OBSERVER];
+  const trace = captureStacks ?? (inner?.trace || process.env.SLUICE_TRACE === '1');
   const own: Parts = inner
     ? {
         source: inner.source,
         stages: [...inner.stages, ...stages],
         signals: signal && !inner.signals.includes(signal) ? [...inner.signals, signal] : inner.signals,
-        builtAt: inner.builtAt,
+        builtAt: inner.builtAt ?? captureStack(trace),
+        meter: meter ?? inner.meter,
+        trace,
       }
-    : { source: input, stages, signals: signal ? [signal] : [], builtAt: captureStack() };
+    : { source: input, stages, signals: signal ? [signal] : [], builtAt: captureStack(trace), meter, trace };
   const pipeline = Object.create(Pipeline.prototype) as Pipeline<T>;
   parts.set(pipeline, own);
   return pipeline;
@@ -63,6 +81,8 @@ interface Group {
   /** Where each op stood among the stages given to `pipe`. */
   positions: number[];
   stage?: { fn: Stage<any, any>; position: number };
+  /** Each op's name: given by `named`, else its operator's. */
+  names: string[];
 }
 
 /**
@@ -74,9 +94,10 @@ interface Group {
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
-  const { source, stages, signals, builtAt } = parts.get(pipeline)!;
+  const { source, stages, signals, builtAt, meter, trace } = parts.get(pipeline)!;
   const named = recording(); // labels are for the ledger: built only while it records
   const groups = groupStages(stages);
+  const run = new PipelineRun(builtAt, meter ?? (trace ? TRACING : undefined));
   // Segment 0's controller is made only if its source or a callback reads the signal; the others
   // give the stage before them its signal when the pipeline is built.
   const controllers = groups.map((_, i) => (i === 0 ? undefined : new AbortController()));
@@ -84,12 +105,24 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
   const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
   let upstream: AsyncIterable<unknown> = source;
   for (let i = 0; ; i++) {
-    const segment = new Segment<unknown>(upstream, {
-      ops: groups[i].ops,
+    const { ops, names, positions } = groups[i]!;
+    const options = {
+      ops,
       stopSignals: i === last ? userSignals : [controllers[i + 1]!.signal],
       owned: controllers[i],
       label: named ? segmentLabel(groups[i]!, i === last) : 'pipe',
-    });
+      run,
+      final: i === last ? run : undefined,
+    };
+    const segment = run.metered
+      ? meterSegment(run, upstream, options, names, positions)
+      : new Segment<unknown>(upstream, options);
+    if (i === 0) run.stages.push({ name: 'source', position: 0, kind: 'source', segment });
+    else run.stages[run.stages.length - 1]!.segment = segment;
+    ops.forEach((_, op) =>
+      run.stages.push({ name: names[op]!, position: positions[op]!, kind: 'op', segment, op }),
+    );
+    if (run.metered) gaugeStages(run.stages, segment);
     segment.outlet.builtAt = builtAt;
     if (i === last) return segment.outlet as Outlet<T>;
     const { fn, position } = groups[i].stage!;
@@ -99,30 +132,55 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       spec && 'impl' in spec
         ? spec.impl(segment.outlet, { signal: stageSignal })
         : callForeignStage(fn, segment.outlet, stageSignal, position);
-    if (named && upstream instanceof Outlet) {
-      upstream.label = `${upstream.label} at position ${position + 1}`;
-      upstream.builtAt = builtAt;
+    const own = upstream instanceof Outlet ? upstream : undefined;
+    const name = nameOf(fn) ?? (own ? operatorName(own.label) : foreignName(fn));
+    run.stages.push({
+      name,
+      position: position + 1,
+      kind: own ? 'engine' : 'foreign',
+      segment,
+      before: segment,
+      outlet: own,
+    });
+    if (run.metered) meterStage(run, run.stages[run.stages.length - 1]!);
+    if (named && own !== undefined) {
+      own.label = `${nameOf(fn) ?? own.label} at position ${position + 1}`;
+      own.builtAt = builtAt;
     }
   }
 }
 
+/** `batch(10)` → `batch`: the operator an engine's label names. */
+function operatorName(label: string): string {
+  return /^[\w$]+/.exec(label)?.[0] ?? 'stage';
+}
+
+/** An ix operator's function is called `mapOperatorFunction`: `map`. */
+function foreignName(fn: Stage<any, any>): string {
+  return fn.name.replace(/OperatorFunction$/, '') || 'stage';
+}
+
 /** A segment in the user's words: its operators and where they stand in the `pipe` call. */
-function segmentLabel({ ops, positions }: Group, last: boolean): string {
+function segmentLabel({ ops, positions, names }: Group, last: boolean): string {
   if (ops.length === 0) return last ? 'pipe' : 'pipe (reading the stage before)';
-  return ops.map((op, i) => `${OP_NAMES[op.kind]} at position ${positions[i]}`).join(', ');
+  return ops.map((_, i) => `${names[i]} at position ${positions[i]}`).join(', ');
 }
 
 function groupStages(stages: readonly Stage<any, any>[]): Group[] {
-  const groups: Group[] = [{ ops: [], positions: [] }];
+  const groups: Group[] = [{ ops: [], positions: [], names: [] }];
   stages.forEach((fn, position) => {
     const spec = stageSpec(fn);
     const current = groups[groups.length - 1]!;
     if (spec && 'ops' in spec) {
       current.ops.push(...spec.ops);
-      for (let i = 0; i < spec.ops.length; i++) current.positions.push(position + 1);
+      const name = nameOf(fn);
+      for (const op of spec.ops) {
+        current.positions.push(position + 1);
+        current.names.push(name ?? OP_NAMES[op.kind]);
+      }
     } else {
       current.stage = { fn, position };
-      groups.push({ ops: [], positions: [] });
+      groups.push({ ops: [], positions: [], names: [] });
     }
   });
   return groups;
