@@ -11,6 +11,6 @@ export const CHANNELS = {
   close: channel('sluice:pipeline:close'),
   /** A stage or one of its callbacks failed: `{ id, name, position, error }`, once per error. */
   stageError: channel('sluice:stage:error'),
-  /** `supervise` restarts its stage: `{ restart, error, delayMs }`. */
+  /** `supervise` restarts its stage: `{ restart, error, stalled, delayMs }` (`restart`: 1, 2… in a row). */
   superviseRestart: channel('sluice:supervise:restart'),
 } as const;
