@@ -93,3 +93,4 @@ export { named } from './core/named.js';
 export { Meter } from './core/meter.js';
 export type { MeterSnapshot, StageSnapshot } from './core/meter-snapshot.js';
 export type { StageState } from './core/gauge.js';
+export type { LivePipeline, LiveStage } from './core/run-view.js';

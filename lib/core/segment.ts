@@ -20,16 +20,16 @@ import { now } from '../util/timers.js';
  */
 export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   readonly outlet: Outlet<T>;
-  private readonly inlet: Inlet<unknown>;
+  readonly inlet: Inlet<unknown>;
   private readonly calls: CallSignals;
   protected readonly ops: readonly Op[];
   private readonly state: OpState;
-  protected phase = IDLE;
+  phase = IDLE;
   private started = false;
   /** The value an async filter or tap is deciding on, and where the ops resume. */
   private held: unknown;
-  protected resumeAt = 0;
-  private pendingCall: CallContext | undefined;
+  resumeAt = 0;
+  pendingCall: CallContext | undefined;
   /** Set by `MeteredSegment`: per-op counters and sampled timings, only in a metered pipeline. */
   protected meter: SegmentMeter | undefined;
   private failedOp: number | undefined;
