@@ -10,3 +10,4 @@ export type { MeterSnapshot, StageSnapshot } from '../core/meter-snapshot.js';
 export type { StageState } from '../core/gauge.js';
 export type { LivePipeline, LiveStage } from '../core/run-view.js';
 export { livePipelines, dumpPipelines, dumpOnSignal, type DumpOnSignalOptions } from './dump.js';
+export { watch, type WatchOptions, type WatchOutput, type Watcher } from './watch.js';
