@@ -9,7 +9,7 @@ import type { SegmentOptions } from './segment-options.js';
 /** The meter of a run traced without one (`captureStacks`, `SLUICE_TRACE=1`): its gauges serve dumps. */
 export const TRACING: RunObserver = { attach() {}, ended() {} };
 
-const meters = new WeakMap<Segment<unknown>, SegmentMeter>();
+const meters = new WeakMap<object, SegmentMeter>();
 
 /**
  * A metered segment: a gauge per op (named and placed as `openPipeline` lists them), and the gauge
@@ -36,7 +36,7 @@ export function meterSegment(
 }
 
 /** Hands each listed stage of `segment` (its source, its ops) the gauge made for it. */
-export function gaugeStages(stages: readonly RunStage[], segment: Segment<unknown>): void {
+export function gaugeStages(stages: readonly RunStage[], segment: object): void {
   const meter = meters.get(segment);
   if (meter === undefined) return;
   for (const stage of stages) {

@@ -3,7 +3,15 @@ import { CHANNELS } from './channels.js';
 import type { Gauge } from './gauge.js';
 import type { Outcome } from './outcome.js';
 import type { Outlet } from './outlet.js';
-import type { Segment } from './segment.js';
+
+/** What a dump reads of a segment (a `Segment`, without importing it: it imports this file). */
+export interface RunSegment {
+  readonly inlet: { readonly pulling: boolean; readonly finished: boolean };
+  readonly outlet: Outlet<any>;
+  readonly phase: number;
+  readonly resumeAt: number;
+  readonly pendingCall: { readonly index: number } | undefined;
+}
 
 /** How a pipeline ended, in the words of `sluice:pipeline:close`. */
 export type PipelineOutcome = 'done' | 'break' | 'abort' | 'error';
@@ -14,12 +22,12 @@ export interface RunStage {
   readonly position: number;
   readonly kind: 'source' | 'op' | 'engine' | 'foreign';
   /** The segment it belongs to (an op), reads (the source), or feeds (an engine, a foreign stage). */
-  segment: Segment<any>;
+  segment: RunSegment;
   /** An op's index within its segment. */
   readonly op?: number;
   /** An engine's outlet, and the segment it reads. */
   readonly outlet?: Outlet<unknown>;
-  readonly before?: Segment<any>;
+  readonly before?: RunSegment;
   /** Its figures, when the pipeline is metered. */
   gauge?: Gauge;
 }
@@ -86,7 +94,7 @@ export class PipelineRun {
   }
 
   /** Segment `segment`'s op `op` failed, or (op -1) the stage before it did: told once per error. */
-  failed(segment: Segment<any>, op: number, error: unknown): void {
+  failed(segment: RunSegment, op: number, error: unknown): void {
     const stage =
       op >= 0
         ? this.stages.find((s) => s.segment === segment && s.op === op)

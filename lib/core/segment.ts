@@ -30,8 +30,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   private held: unknown;
   resumeAt = 0;
   pendingCall: CallContext | undefined;
-  /** Set by `MeteredSegment`: per-op counters and sampled timings, only in a metered pipeline. */
-  protected meter: SegmentMeter | undefined;
+  protected meter: SegmentMeter | undefined; // set by `MeteredSegment`, in a metered pipeline only
   private failedOp: number | undefined;
   private removeListeners: (() => void)[] = [];
   private resumeClose: (() => void) | undefined; // once the callback cleanup waits for settled

@@ -1,6 +1,7 @@
 import { dumpWords } from '../core/dump-words.js';
 import { openPipelines, type LivePipeline } from '../core/run-view.js';
 import { describe } from '../util/validate.js';
+import type { WatchOutput } from './watch.js';
 
 /**
  * Every pipeline still open — started by a first `next()` and not ended — oldest first, each with
@@ -37,7 +38,7 @@ export function dumpPipelines(): string {
 /** Options of `dumpOnSignal`. */
 export interface DumpOnSignalOptions {
   /** Where the dump is written. @default process.stderr */
-  output?: { write(text: string): unknown } | undefined;
+  output?: WatchOutput | undefined;
 }
 
 const SIGNAL_NAME = /^SIG[A-Z0-9]+$/;

@@ -6,6 +6,7 @@ import { liveTable, summaryLine } from './watch-view.js';
 
 /** Where `watch` writes: `process.stderr`, or anything with `write` (and `isTTY` for a live table). */
 export interface WatchOutput {
+  /** Writes `text` as it is (it ends with a newline). */
   write(text: string): unknown;
   readonly isTTY?: boolean | undefined;
 }
