@@ -84,17 +84,22 @@ describe('livePipelines and dumpPipelines', () => {
     await pending;
   });
 
-  it('captures where the pipeline was built with SLUICE_TRACE=1', async () => {
+  it('captures where the pipeline was built with SLUICE_TRACE=1 (read when sluice is loaded)', async () => {
     process.env.SLUICE_TRACE = '1';
-    let iterator: AsyncIterator<number>;
+    let fresh!: typeof import('../../lib/index.js');
     try {
-      iterator = pipe(
-        stuckSource(),
-        map((n: number) => n),
-      )[Symbol.asyncIterator]();
+      jest.isolateModules(() => {
+        fresh = require('../../lib/index.js'); // eslint-disable-line @typescript-eslint/no-require-imports -- a fresh load reads SLUICE_TRACE
+      });
     } finally {
       delete process.env.SLUICE_TRACE;
     }
+    const { pipe: freshPipe, map: freshMap } = fresh;
+    const built = freshPipe(
+      stuckSource(),
+      freshMap((n: number) => n),
+    );
+    const iterator = built[Symbol.asyncIterator]();
     const pending = iterator.next();
     await settle();
     expect(livePipelines()[0]!.builtAt).toMatch(/dump\.test\.ts:\d+:\d+$/);

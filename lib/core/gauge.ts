@@ -61,34 +61,10 @@ export class Gauge {
   flush(_t: number): void {}
 }
 
-/** The gauge of a pipeline's source: waiting upstream (on the world) while a `next()` is pending. */
+/** The gauge of a pipeline's source, written by the first segment's meter (its pull waits). */
 export class SourceGauge extends Gauge {
-  private wanted = false;
-  private since: number;
-
   constructor(name: string, t: number) {
     super(name, 0, undefined, t);
-    this.since = t;
-  }
-
-  setWanted(wanted: boolean, t: number): void {
-    if (wanted === this.wanted) return;
-    this.flush(t);
-    this.wanted = wanted;
-    if (this.ended === undefined) this.enter(wanted ? 'waiting-upstream' : 'waiting-downstream', t);
-  }
-
-  override flush(t: number): void {
-    const dt = t - this.since;
-    this.since = t;
-    if (dt <= 0 || this.ended !== undefined) return;
-    if (this.wanted) this.waitingUpstreamMs += dt;
-    else this.waitingDownstreamMs += dt;
-  }
-
-  override finish(outcome: Outcome, t: number, failed?: boolean): void {
-    this.flush(t);
-    super.finish(outcome, t, failed);
   }
 }
 

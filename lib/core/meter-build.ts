@@ -28,8 +28,7 @@ export function meterSegment(
   const ops = names.map((name, i) => new Gauge(name, positions[i]!, 1, t));
   const meter = new SegmentMeter(ops, reads, undefined);
   ops.forEach((gauge, i) => (gauge.inFlightNow = () => (meter.calling(i) ? 1 : 0)));
-  run.flushers.push(meter);
-  if (reads instanceof SourceGauge) run.flushers.push(reads);
+  (run.flushers ??= []).push(meter);
   const segment = new MeteredSegment<unknown>(upstream, options, meter);
   meters.set(segment, meter);
   return segment;
@@ -51,7 +50,7 @@ export function meterStage(run: PipelineRun, stage: RunStage): void {
   const gauge = new LinkGauge(stage.name, stage.position, undefined, now());
   stage.gauge = gauge;
   gauge.inFlightNow = () => gauge.inFlight;
-  run.flushers.push(gauge);
+  (run.flushers ??= []).push(gauge);
   const owner = stage.outlet?.owner as { attachGauge?: (gauge: LinkGauge) => void } | undefined;
   owner?.attachGauge?.(gauge);
   const before = stage.before === undefined ? undefined : meters.get(stage.before);

@@ -46,7 +46,7 @@ const MOST = 0.5;
 export function snapshotOf(run: PipelineRun | undefined): MeterSnapshot {
   if (run === undefined || !run.started) return { elapsedMs: 0, stages: [], bottleneck: undefined };
   const t = run.endedAt ?? now();
-  for (const flusher of run.flushers) flusher.flush(t);
+  for (const flusher of run.flushers ?? []) flusher.flush(t);
   const stages = run.stages.map((stage) => stageSnapshot(run, stage, t));
   return { elapsedMs: t - run.openedAt, stages, bottleneck: bottleneckOf(stages) };
 }
@@ -55,7 +55,7 @@ function stageSnapshot(run: PipelineRun, stage: RunStage, t: number): StageSnaps
   const { name, position } = stage;
   const gauge = stage.gauge!;
   const probe = gauge.probe?.() ?? {};
-  const state = gauge.ended === undefined ? gauge.live : run.failedAt.has(position) ? 'failed' : 'done';
+  const state = gauge.ended === undefined ? gauge.live : run.failedAt?.has(position) ? 'failed' : 'done';
   return {
     name,
     position,

@@ -15,8 +15,8 @@ export interface PipeOptions extends SignalOptions {
   meter?: Meter | undefined;
   /**
    * Records where the pipeline was built, for `dumpPipelines()`, and meters every run so a dump
-   * tells how long each stage has been in its state. `SLUICE_TRACE=1` turns it on for every
-   * pipeline. @default false (unless `SLUICE_TRACE=1`)
+   * tells how long each stage has been in its state. `SLUICE_TRACE=1` in the environment when
+   * sluice is loaded turns it on for every pipeline. @default false (unless `SLUICE_TRACE=1`)
    */
   captureStacks?: boolean | undefined;
 }

@@ -47,27 +47,23 @@ export function liveRuns(): Set<PipelineRun> {
   return (holder[KEY] ??= { next: 1, runs: new Set() }).runs;
 }
 
-function nextId(): number {
-  const holder = (globalThis as unknown as { [KEY]: { next: number } })[KEY];
-  return holder.next++;
-}
-
 const LIVE = liveRuns();
+const IDS = (globalThis as unknown as { [KEY]: { next: number } })[KEY];
 
 /**
  * One run of a pipeline (one `for await` over it): its stages for dumps, its gauges when metered,
  * and the diagnostics messages of its start, its end and its stages' failures.
  */
 export class PipelineRun {
-  readonly id = nextId();
+  readonly id = IDS.next++;
   readonly stages: RunStage[] = [];
   openedAt = 0;
   endedAt: number | undefined;
-  outcome: { kind: PipelineOutcome; error?: unknown } | undefined;
+  private ending: { outcome: Outcome; closeError: { error: unknown } | undefined } | undefined;
   /** Positions of the stages where an error arose (the others only passed it on). */
-  readonly failedAt = new Set<number>();
+  failedAt: Set<number> | undefined;
   /** What brings the time figures up to date before a snapshot (segment meters, link gauges). */
-  readonly flushers: { flush(t: number): void }[] = [];
+  flushers: { flush(t: number): void }[] | undefined;
   private published: Set<unknown> | undefined;
   started = false;
 
@@ -103,7 +99,7 @@ export class PipelineRun {
     this.published ??= new Set();
     if (this.published.has(error)) return;
     this.published.add(error);
-    this.failedAt.add(stage.position);
+    (this.failedAt ??= new Set()).add(stage.position);
     if (op < 0 && stage.gauge !== undefined) stage.gauge.errors++;
     if (CHANNELS.stageError.hasSubscribers) {
       const { name, position } = stage;
@@ -116,22 +112,25 @@ export class PipelineRun {
     if (this.endedAt !== undefined) return;
     this.endedAt = now();
     LIVE.delete(this);
-    const failure = closeError && outcome.kind === 'end' ? closeError.error : undefined;
-    this.outcome =
-      outcome.kind === 'error' || closeError !== undefined
-        ? { kind: 'error', error: outcome.kind === 'error' ? outcome.error : failure }
-        : outcome.kind === 'abort'
-          ? { kind: 'abort', error: outcome.reason }
-          : { kind: outcome.kind === 'end' ? 'done' : 'break' };
-    if (outcome.kind === 'return' && closeError !== undefined) this.outcome = { kind: 'break' };
+    this.ending = { outcome, closeError };
     this.observer?.ended(this);
     if (CHANNELS.close.hasSubscribers) {
-      const { kind, error } = this.outcome;
+      const { kind, error } = this.outcome!;
       const message: Record<string, unknown> = { id: this.id, outcome: kind };
       if (kind === 'error') message.error = error;
       if (kind === 'abort') message.reason = error;
       message.elapsedMs = this.endedAt - this.openedAt;
       CHANNELS.close.publish(message);
     }
+  }
+
+  /** How it ended: a source's `return()` that threw fails a run that was ending normally. */
+  get outcome(): { kind: PipelineOutcome; error?: unknown } | undefined {
+    if (this.ending === undefined) return undefined;
+    const { outcome, closeError } = this.ending;
+    if (outcome.kind === 'error') return { kind: 'error', error: outcome.error };
+    if (outcome.kind === 'end' && closeError !== undefined) return { kind: 'error', error: closeError.error };
+    if (outcome.kind === 'abort') return { kind: 'abort', error: outcome.reason };
+    return { kind: outcome.kind === 'end' ? 'done' : 'break' };
   }
 }

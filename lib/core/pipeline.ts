@@ -48,6 +48,9 @@ export interface BuildOptions {
 
 const parts = new WeakMap<Pipeline<unknown>, Parts>();
 
+/** `SLUICE_TRACE=1` when sluice was loaded: read once (reading `process.env` costs a microsecond). */
+const TRACE_ALL = process.env.SLUICE_TRACE === '1';
+
 /**
  * A pipeline of `stages` over `input`; a pipeline piped further is one longer pipeline.
  * @internal
@@ -59,7 +62,7 @@ export function makePipeline<T>(
 ): Pipeline<T> {
   const inner = input instanceof Pipeline ? parts.get(input) : undefined;
   const meter = given?.[OBSERVER];
-  const trace = captureStacks ?? (inner?.trace || process.env.SLUICE_TRACE === '1');
+  const trace = captureStacks ?? (inner?.trace || TRACE_ALL);
   const own: Parts = inner
     ? {
         source: inner.source,

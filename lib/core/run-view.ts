@@ -44,6 +44,7 @@ export function openPipelines(): LivePipeline[] {
 }
 
 export function viewRun(run: PipelineRun, t: number): LivePipeline {
+  for (const flusher of run.flushers ?? []) flusher.flush(t);
   return {
     id: run.id,
     builtAt: userSite(run.builtAt),

@@ -106,14 +106,13 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     for (let i = from; i < ops.length; i++) {
       const op = ops[i]!;
       const kind = op.kind;
-      if (m !== undefined) m.ops[i]!.in++;
       // map, filter and tap, the hot path, run inline; the other kinds keep their state in OpState.
       const plain = kind === MAP || kind === FILTER || kind === TAP;
       if (!plain) {
         const next = state.step(i, value);
         if (next === SKIP) return this.again();
         if (next !== CALL) {
-          if (m !== undefined) m.ops[i]!.out++;
+          if (m !== undefined) m.outs[i]++;
           continue;
         }
       }
@@ -142,10 +141,10 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
         value = state.settled(i, value, out);
         if (value === SKIP) return this.again();
       }
-      if (m !== undefined) m.ops[i]!.out++;
+      if (m !== undefined) m.outs[i]++;
     }
     if (m === undefined) return void (this.outlet.push(value as T) && this.again());
-    m.pushed();
+    m.pushes++;
     const t0 = m.sampling ? now() : 0;
     const waits = this.outlet.push(value as T);
     if (m.sampling) m.weights[ops.length + 1] += now() - t0;
@@ -178,7 +177,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.held = undefined;
     this.phase = IDLE;
     if (value === SKIP) return this.again();
-    if (this.meter !== undefined) this.meter.ops[this.resumeAt]!.out++;
+    if (this.meter !== undefined) this.meter.outs[this.resumeAt]++;
     this.run(value, this.resumeAt + 1);
   };
 
