@@ -151,3 +151,21 @@ describe('without a subscriber', () => {
     publishClose.mockRestore();
   });
 });
+
+describe('without a meter', () => {
+  it('reads no clock while the pipeline runs', async () => {
+    const now = jest.spyOn(performance, 'now');
+    try {
+      await drain(
+        pipe(
+          range(0, 100),
+          map((n: number) => n),
+          parallelMap(async (n: number) => n),
+        ),
+      );
+      expect(now).not.toHaveBeenCalled();
+    } finally {
+      now.mockRestore();
+    }
+  });
+});

@@ -72,6 +72,14 @@ export class PipelineRun {
     readonly observer: RunObserver | undefined,
   ) {}
 
+  /**
+   * The time for this run's start and end: sluice's clock (the test clock's, in tests) when it is
+   * metered; `Date.now()` otherwise, so a pipeline without a meter never reads the precise clock.
+   */
+  clock(): number {
+    return this.observer !== undefined ? now() : Date.now();
+  }
+
   get metered(): boolean {
     return this.observer !== undefined;
   }
@@ -80,7 +88,7 @@ export class PipelineRun {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.openedAt = now();
+    this.openedAt = this.clock();
     LIVE.add(this);
     this.observer?.attach(this);
     if (CHANNELS.open.hasSubscribers) {
@@ -110,7 +118,7 @@ export class PipelineRun {
   /** The last segment ended: so did the run. */
   end(outcome: Outcome, closeError: { error: unknown } | undefined): void {
     if (this.endedAt !== undefined) return;
-    this.endedAt = now();
+    this.endedAt = this.clock();
     LIVE.delete(this);
     this.ending = { outcome, closeError };
     this.observer?.ended(this);

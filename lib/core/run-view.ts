@@ -1,4 +1,3 @@
-import { now } from '../util/timers.js';
 import { userSite } from '../util/site.js';
 import type { StageState } from './gauge.js';
 import type { PipelineRun, RunStage } from './pipeline-run.js';
@@ -39,8 +38,7 @@ export interface LivePipeline {
 
 /** Every pipeline still open (started and not ended), oldest first. */
 export function openPipelines(): LivePipeline[] {
-  const t = now();
-  return [...liveRuns()].map((run) => viewRun(run, t));
+  return [...liveRuns()].map((run) => viewRun(run, run.clock()));
 }
 
 export function viewRun(run: PipelineRun, t: number): LivePipeline {
