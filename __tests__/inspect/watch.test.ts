@@ -70,7 +70,7 @@ describe('watch', () => {
     expect(output.writes[1]).toContain('◀ bottleneck');
     await clock.runAll();
     await done;
-    await watcher.done;
+    await watcher; // awaitable itself, as `done` is
     expect(clock.pending).toBe(0);
   });
 

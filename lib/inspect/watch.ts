@@ -21,8 +21,11 @@ export interface WatchOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** A running `watch`: stop it by hand, or await `done` (it stops when the pipeline ends). */
-export interface Watcher extends Disposable {
+/**
+ * A running `watch`: stop it by hand, or await it (or its `done`): it settles once it has stopped,
+ * by itself when the pipeline ends, and the final table is written.
+ */
+export interface Watcher extends Disposable, PromiseLike<void> {
   /** Stops the view and prints the final table; harmless once stopped. */
   stop(): void;
   /** Settles once the view has stopped and the final table is written. */
@@ -41,7 +44,7 @@ export interface Watcher extends Disposable {
  * const meter = new Meter();
  * const watcher = watch(meter, { interval: 1000 });
  * await drain(pipe(lines(file), map(parse), parallelMap(enrich, { concurrency: 8 }), { meter }));
- * await watcher.done; // the final table is written
+ * await watcher; // it stopped with the pipeline; the final table is written
  */
 export function watch(meter: Meter, options: WatchOptions = {}): Watcher {
   if (!isMeter(meter))
@@ -102,5 +105,5 @@ export function watch(meter: Meter, options: WatchOptions = {}): Watcher {
 
   if (signal?.aborted || meter.ended) stop();
   else schedule();
-  return { stop, done, [Symbol.dispose]: stop };
+  return { stop, done, then: (onDone, onFailed) => done.then(onDone, onFailed), [Symbol.dispose]: stop };
 }
