@@ -10,7 +10,6 @@ import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
 import type { SegmentMeter } from './segment-meter.js';
 import { CALLING, CLOSED, CLOSING, IDLE, listenToStops, PULLING } from './segment-options.js';
 import type { SegmentOptions } from './segment-options.js';
-import { now } from '../util/timers.js';
 
 /**
  * A run of fused stages (`map`, `filter`, `tap`, `take`, `scan`, `drop`, `takeWhile`, `dropWhile`)
@@ -21,9 +20,9 @@ import { now } from '../util/timers.js';
 export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   readonly outlet: Outlet<T>;
   readonly inlet: Inlet<unknown>;
-  private readonly calls: CallSignals;
+  protected readonly calls: CallSignals;
   protected readonly ops: readonly Op[];
-  private readonly state: OpState;
+  protected readonly state: OpState;
   phase = IDLE;
   private started = false;
   /** The value an async filter or tap is deciding on, and where the ops resume. */
@@ -67,7 +66,6 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   onItem(value: unknown): void {
     if (this.phase >= CLOSING) return; // answered during cleanup: nobody asked for it any more
     this.phase = IDLE;
-    this.meter?.arrived();
     this.run(value, 0);
   }
 
@@ -101,8 +99,8 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   }
 
   /** Runs the fused ops from `from` on; suspends on the first callback that returns a promise. */
-  private run(value: unknown, from: number): void {
-    const { ops, state, meter: m } = this;
+  protected run(value: unknown, from: number): void {
+    const { ops, state } = this;
     for (let i = from; i < ops.length; i++) {
       const op = ops[i]!;
       const kind = op.kind;
@@ -111,25 +109,19 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
       if (!plain) {
         const next = state.step(i, value);
         if (next === SKIP) return this.again();
-        if (next !== CALL) {
-          if (m !== undefined) m.outs[i]++;
-          continue;
-        }
+        if (next !== CALL) continue;
       }
       const context = new CallContext(state.nextIndex(i), this.calls);
       let out: unknown;
       this.phase = CALLING; // a callback that ends its own pipeline is waited for by cleanup
-      const t0 = m !== undefined && m.sampling ? now() : 0;
       try {
         out = plain ? (op.fn as Callback<unknown, unknown>)(value, context) : state.call(i, value, context);
       } catch (error) {
         context.settle();
         if (this.phase !== CALLING) return this.settledWhileClosing();
         this.phase = IDLE;
-        this.failed(i, error);
-        return;
+        return this.failed(i, error);
       }
-      if (m !== undefined && m.sampling) m.weights[i + 1] += now() - t0;
       if (isThenable(out)) return this.suspend(out, value, i, context);
       context.settle();
       if (this.phase !== CALLING) return this.settledWhileClosing();
@@ -141,29 +133,23 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
         value = state.settled(i, value, out);
         if (value === SKIP) return this.again();
       }
-      if (m !== undefined) m.outs[i]++;
     }
-    if (m === undefined) return void (this.outlet.push(value as T) && this.again());
-    m.pushes++;
-    const t0 = m.sampling ? now() : 0;
-    const waits = this.outlet.push(value as T);
-    if (m.sampling) m.weights[ops.length + 1] += now() - t0;
-    if (waits) this.again();
+    if (this.outlet.push(value as T)) this.again();
   }
 
   /** Op `i`'s callback failed: the segment ends with its error. */
-  private failed(i: number, error: unknown): void {
+  protected failed(i: number, error: unknown): void {
     if (this.meter !== undefined) this.meter.ops[(this.failedOp = i)]!.errors++;
     this.options.run?.failed(this, i, error);
     void this.close({ kind: 'error', error });
   }
 
   /** The reader still waits (or a value was filtered out): go on if nothing ended the segment. */
-  private again(): void {
+  protected again(): void {
     if (this.phase === IDLE) this.advance();
   }
 
-  private suspend(pending: PromiseLike<unknown>, value: unknown, at: number, context: CallContext): void {
+  protected suspend(pending: PromiseLike<unknown>, value: unknown, at: number, context: CallContext): void {
     this.held = value;
     this.resumeAt = at;
     this.pendingCall = context;
@@ -188,7 +174,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.failed(this.resumeAt, error);
   };
 
-  private settledWhileClosing(): void {
+  protected settledWhileClosing(): void {
     const resume = this.resumeClose;
     this.resumeClose = undefined;
     resume?.();
