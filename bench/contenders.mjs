@@ -44,6 +44,14 @@ export const chain = {
       sluice.pipe(numbers(CHAIN_ITEMS), sluice.map(double), sluice.filter(notThird), sluice.map(inc)),
     );
   },
+  async 'sluice metered'() {
+    const meter = new sluice.Meter();
+    return sum(
+      sluice.pipe(numbers(CHAIN_ITEMS), sluice.map(double), sluice.filter(notThird), sluice.map(inc), {
+        meter,
+      }),
+    );
+  },
   async 'sluice forEach'() {
     let total = 0;
     const pipeline = sluice.pipe(
@@ -107,6 +115,12 @@ export const merge = {
 
 export const parallel = {
   sluice: () => sum(sluice.pipe(numbers(PARALLEL_ITEMS), sluice.parallelMap(immediate, { concurrency: 16 }))),
+  'sluice metered': () =>
+    sum(
+      sluice.pipe(numbers(PARALLEL_ITEMS), sluice.parallelMap(immediate, { concurrency: 16 }), {
+        meter: new sluice.Meter(),
+      }),
+    ),
   'p-map pMapIterable': () => sum(pMapIterable(numbers(PARALLEL_ITEMS), immediate, { concurrency: 16 })),
   'it-parallel': () =>
     sum(

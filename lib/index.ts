@@ -89,3 +89,8 @@ export {
 } from './sources/from-events.js';
 export { debounce } from './stages/debounce.js';
 export { throttle, type ThrottleOptions } from './stages/throttle.js';
+export { named } from './core/named.js';
+export { Meter } from './core/meter.js';
+export type { MeterSnapshot, StageSnapshot } from './core/meter-snapshot.js';
+export type { StageState } from './core/gauge.js';
+export type { LivePipeline, LiveStage } from './core/run-view.js';

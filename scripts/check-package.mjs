@@ -49,6 +49,43 @@ console.log(
   `install footprint: ${(bytes / 1024).toFixed(0)} kB in node_modules, ${packages.length} packages (${packages.join(', ')})`,
 );
 check(!existsSync(join(dir, 'node_modules/ix')), 'no ix in node_modules');
+check(
+  !existsSync(join(dir, 'node_modules/@opentelemetry')),
+  'no @opentelemetry in node_modules (an optional peer dependency)',
+);
+
+// sluice/inspect and sluice/otel from ESM and from CJS, with @opentelemetry not installed: neither
+// `sluice` nor `sluice/inspect` loads it, and sluice/otel needs it only for its types.
+const inspectUse = (imports) => `${imports}
+const meter = new Meter();
+const lines = [];
+const watcher = watch(meter, { interval: 1000, output: { write: (text) => lines.push(text) } });
+drain(pipe(range(0, 100), named('double', map((n) => n * 2)), { meter })).then(async () => {
+  await watcher.done;
+  const { stages } = meter.snapshot();
+  const ok =
+    stages[1].name === 'double' && stages[1].out === 100 && lines.join('').includes('double') &&
+    dumpPipelines() === 'sluice: 0 pipelines open' && livePipelines().length === 0 &&
+    typeof exportMeter === 'function' && typeof dumpOnSignal('SIGUSR2') === 'function';
+  console.log(JSON.stringify({ ok, otel: (typeof require === 'function' ? Object.keys(require.cache) : []).some((f) => f.includes('opentelemetry')) }));
+});
+`;
+const inspectFiles = {
+  'inspect-esm.mjs': inspectUse(`import { drain, map, pipe, range } from 'sluice';
+import { dumpOnSignal, dumpPipelines, livePipelines, Meter, named, watch } from 'sluice/inspect';
+import { exportMeter } from 'sluice/otel';`),
+  'inspect-cjs.cjs': inspectUse(`const { drain, map, pipe, range } = require('sluice');
+const { dumpOnSignal, dumpPipelines, livePipelines, Meter, named, watch } = require('sluice/inspect');
+const { exportMeter } = require('sluice/otel');`),
+};
+for (const [file, code] of Object.entries(inspectFiles)) {
+  writeFileSync(join(dir, file), code);
+  const got = JSON.parse(run('node', [file], dir).trim().split('\n').pop());
+  check(
+    got.ok && !got.otel,
+    `${file}: sluice/inspect and sluice/otel work without @opentelemetry (${JSON.stringify(got)})`,
+  );
+}
 
 // A TypeError thrown by sluice's validation: its first frames are sluice's own.
 writeFileSync(

@@ -1,22 +1,10 @@
-// `npm run demo`: runs the headline examples one after another, each as its own process.
-import { spawnSync } from 'node:child_process';
+// `npm run demo`: the showcase, section after section (scripts/demo/main.ts), in a child process
+// that owns Ctrl-C: this launcher ignores SIGINT and exits as the child does. The pattern examples
+// run one by one with `npm run examples`.
+import { spawn } from 'node:child_process';
 
-const examples = [
-  ['quick-start.ts', 'A ten-line pipeline'],
-  ['done-channel.ts', 'The done channel: a worker that stops when its signal aborts'],
-  ['sigint.ts', 'Ctrl-C: SIGINT aborts the pipeline, nothing is left running'],
-  ['fan-out.ts', 'Fan-out: several workers range over one source'],
-  ['fan-in.ts', 'Fan-in: merge several streams'],
-  ['cpu-fan-out.ts', 'CPU fan-out: hash files on worker threads'],
-];
-
-for (const [file, title] of examples) {
-  console.log(`\n=== ${title} (examples/${file}) ===`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', `examples/${file}`, '--auto'], {
-    stdio: 'inherit',
-  });
-  if (run.status !== 0) {
-    console.error(`examples/${file} failed with exit code ${run.status}`);
-    process.exit(1);
-  }
-}
+const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo/main.ts', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+process.on('SIGINT', () => {}); // the terminal sends it to the child too, which stops cleanly
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

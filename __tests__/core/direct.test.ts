@@ -1,4 +1,17 @@
-import { batch, collect, concat, forEach, map, merge, parallelMap, pipe, zip } from '../../lib/index.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import {
+  batch,
+  collect,
+  concat,
+  forEach,
+  map,
+  merge,
+  parallelMap,
+  pipe,
+  range,
+  zip,
+} from '../../lib/index.js';
+import { livePipelines } from '../../lib/inspect/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { abortListeners, deferred, spySource, ticks } from '../helpers.js';
 
@@ -63,4 +76,80 @@ describe('an engine at the end of a pipeline', () => {
     }
     expect(source.log.finalized).toBe(true);
   });
+});
+
+describe('an engine at the end of a pipeline, as a run', () => {
+  function listen(name: string): { messages: any[]; stop: () => void } {
+    const messages: any[] = [];
+    const onMessage = (message: unknown): void => void messages.push(message);
+    subscribe(name, onMessage);
+    return { messages, stop: () => void unsubscribe(name, onMessage) };
+  }
+
+  it('opens on the first read and closes with how it ended: done, break, error', async () => {
+    const open = listen('sluice:pipeline:open');
+    const close = listen('sluice:pipeline:close');
+    const stageError = listen('sluice:stage:error');
+    try {
+      const pipeline = pipe(
+        range(0, 4),
+        parallelMap(async (n: number) => n, { concurrency: 2 }),
+      );
+      const unread = pipeline[Symbol.asyncIterator]();
+      expect(open.messages).toHaveLength(0);
+      await unread.return!();
+      await collect(pipeline);
+      for await (const n of merge([1, 2], [3])) if (n) break;
+      const boom = new Error('boom');
+      await expect(
+        collect(
+          pipe(
+            range(0, 4),
+            parallelMap(async (n: number) => (n === 2 ? Promise.reject(boom) : n)),
+          ),
+        ),
+      ).rejects.toBe(boom);
+      expect(open.messages[0].stages).toEqual([
+        { name: 'source', position: 0 },
+        { name: 'parallelMap', position: 1 },
+      ]);
+      expect(open.messages[1].stages).toEqual([{ name: 'merge', position: 0 }]);
+      expect(close.messages.map((m) => m.outcome)).toEqual(['done', 'break', 'error']);
+      expect(stageError.messages).toEqual([
+        expect.objectContaining({ name: 'parallelMap', position: 1, error: boom }),
+      ]);
+    } finally {
+      open.stop();
+      close.stop();
+      stageError.stop();
+    }
+  });
+
+  it('is listed while open and gone once it ends', async () => {
+    const gate = deferred<void>();
+    const iterator = pipe(spySource([1]), batch(2))[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await ticks(3);
+    expect(livePipelines().some((p) => p.stages.some((s) => s.name === 'batch'))).toBe(true);
+    gate.resolve();
+    await expect(first).resolves.toEqual({ done: false, value: [1] });
+    await iterator.return!();
+    expect(livePipelines().some((p) => p.stages.some((s) => s.name === 'batch'))).toBe(false);
+  });
+});
+
+it('publishes no close for a pipeline returned before it was read, with or without an engine at its end', async () => {
+  const close: unknown[] = [];
+  const onClose = (message: unknown): void => void close.push(message);
+  subscribe('sluice:pipeline:close', onClose);
+  try {
+    await pipe(
+      range(0, 3),
+      map((n: number) => n),
+    )[Symbol.asyncIterator]().return!();
+    await pipe(range(0, 3), batch(2))[Symbol.asyncIterator]().return!();
+    expect(close).toEqual([]);
+  } finally {
+    unsubscribe('sluice:pipeline:close', onClose);
+  }
 });

@@ -42,10 +42,10 @@ describe('DeadlockError from a TestClock', () => {
     const error = (await clock.runAll().catch((e: unknown) => e)) as DeadlockError;
     expect(error).toBeInstanceOf(DeadlockError);
     expect(error.message).toContain(
-      `map at position 1 is waiting for a value (started at ${here}:${lineOne}:`,
+      `map at position 1: waiting-upstream (a next() on it is pending and nothing has come) (started at ${here}:${lineOne}:`,
     );
     expect(error.message).toContain(
-      `map at position 1 is waiting for a value (started at ${here}:${lineOne + 1}:`,
+      `map at position 1: waiting-upstream (a next() on it is pending and nothing has come) (started at ${here}:${lineOne + 1}:`,
     );
     expect(error.message).not.toMatch(/outlet|inlet|segment|engine/);
     expect(performance.now() - started).toBeLessThan(1000);

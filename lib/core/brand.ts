@@ -46,3 +46,6 @@ export function ownSource<T>(open: (signal: AbortSignal) => AsyncIterator<T>): A
     [Symbol.asyncIterator]: (signal?: AbortSignal) => open(signal ?? new AbortController().signal),
   } as AsyncIterable<T>;
 }
+
+/** Marks a `Meter` (`Symbol.for`: a meter of the CJS build is one for the ESM build too). */
+export const METER: unique symbol = Symbol.for('sluice.meter') as never;

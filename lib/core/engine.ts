@@ -1,4 +1,6 @@
 import { onAbort } from '../util/abort.js';
+import { now } from '../util/timers.js';
+import type { EngineProbe, LinkGauge } from './gauge.js';
 import { Inlet, type InletOwner } from './inlet.js';
 import { Outlet, type OutletOwner } from './outlet.js';
 import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
@@ -15,6 +17,8 @@ export abstract class Engine<T> implements OutletOwner {
   #started = false;
   private removeListener: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+  /** Its figures, in a metered pipeline only. */
+  protected gauge: LinkGauge | undefined;
 
   constructor(
     /** The signal of the stage that reads this engine (if any): its abort stops the engine. */
@@ -54,6 +58,18 @@ export abstract class Engine<T> implements OutletOwner {
     return this.close(this.signal?.aborted ? stopOutcome(this.signal) : RETURN);
   }
 
+  /** A metered pipeline measures this engine: `probe` tells it what the engine holds. */
+  attachGauge(gauge: LinkGauge): void {
+    this.gauge = gauge;
+    gauge.probe = () => this.probe();
+    gauge.capacity ??= this.probe().capacity;
+  }
+
+  /** What it holds and runs now, asked only by a snapshot or a dump. */
+  probe(): EngineProbe {
+    return {};
+  }
+
   /** First demand: start reading. */
   protected abstract open(): void;
   /** A reader waits: hand over what is ready, or start the work that will produce it. */
@@ -71,6 +87,9 @@ export abstract class Engine<T> implements OutletOwner {
     this.removeListener?.();
     this.removeListener = undefined;
     const closeError = await this.shutdown(outcome);
+    const failure =
+      closeError && outcome.kind === 'end' ? { kind: 'error' as const, ...closeError } : outcome;
+    this.gauge?.finish(failure, now());
     this.outlet.end(outcome, closeError);
   }
 }

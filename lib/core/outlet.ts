@@ -3,13 +3,9 @@ import { recording, release, track, type Resource } from '../util/registry.js';
 import { DONE, HALT, OWN, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
 import { reasonOf, type Outcome } from './outcome.js';
 
-/** The engine behind an outlet. */
-export interface OutletOwner {
-  /** A reader waits: start work unless some is under way. Never called from inside `push`. */
-  demand(): void;
-  /** The reader called `return()` (or, with `abort`, was aborted): stop, and `end` the outlet first. */
-  stop(abort?: { reason: unknown }): Promise<void>;
-}
+import type { OutletOwner, OutletWatcher } from './outlet-owner.js';
+
+export type { OutletOwner, OutletWatcher };
 
 const NONE = 0;
 const CAPTURING = 1; // a [REQUEST] asked the owner: a value pushed now is returned, not handed over
@@ -47,12 +43,12 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private resource: Resource | undefined;
   private opened = false;
   builtAt: string | undefined; // where the user built it, when known: a leak report points there
-  /** Told once, as the outlet ends, before any reader is answered (a pipeline's last engine: see `direct`). */
-  onEnded: ((outcome: Outcome) => void) | undefined = undefined;
+  /** Told of the first read and of the end, before any reader is answered (see `direct.ts`). */
+  watcher: OutletWatcher | undefined = undefined;
 
   /** `tracked`: in the ledger from the first read to the end (a channel's iterator holds nothing open). */
   constructor(
-    private readonly owner: OutletOwner,
+    readonly owner: OutletOwner,
     public label: string, // how the ledger names it, in the user's words
     private readonly tracked = true,
   ) {}
@@ -138,7 +134,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     this.capture = NONE;
     this.sink = undefined;
     release(this.resource);
-    this.onEnded?.(outcome);
+    this.watcher?.ended(outcome, closeError);
     if (closeError !== undefined) {
       if (outcome.kind === 'end') outcome = { kind: 'error', error: closeError.error };
       else if (outcome.kind === 'return') this.returnFailure = closeError;
@@ -204,6 +200,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   private wake(): void {
     if (!this.opened) {
       this.opened = true;
+      this.watcher?.opened();
       if (this.tracked && recording())
         this.resource = track('stage', this.label, { waiting: () => this.waiting, stack: this.builtAt });
     }

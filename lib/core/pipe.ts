@@ -1,12 +1,25 @@
 import { from } from './from.js';
-import { makePipeline, Pipeline } from './pipeline.js';
-import { assertSignal, describe } from '../util/validate.js';
+import { makePipeline, Pipeline, type BuildOptions } from './pipeline.js';
+import { assertBoolean, assertSignal, describe } from '../util/validate.js';
+import { isMeter, type Meter } from './meter.js';
 import type { SignalOptions, Source, Stage } from './types.js';
 
 export { Pipeline };
 
 /** Options of `pipe`. */
-export type PipeOptions = SignalOptions;
+export interface PipeOptions extends SignalOptions {
+  /**
+   * A `Meter` that measures every stage of each run: counters, busy and waiting time, the
+   * bottleneck. Without one nothing is measured. @default undefined
+   */
+  meter?: Meter | undefined;
+  /**
+   * Records where the pipeline was built, for `dumpPipelines()`, and meters every run so a dump
+   * tells how long each stage has been in its state. `SLUICE_TRACE=1` in the environment when
+   * sluice is loaded turns it on for every pipeline. @default false (unless `SLUICE_TRACE=1`)
+   */
+  captureStacks?: boolean | undefined;
+}
 
 /**
  * What a shorter overload of `pipe` sees where a longer one sees a mismatched stage. It never
@@ -161,12 +174,12 @@ export function pipe<A, B>(
 ): Pipeline<B>;
 export function pipe<A>(source: Source<A>, options?: PipeOptions | StageAfter<A>): Pipeline<A>;
 export function pipe(source: Source<unknown>, ...rest: unknown[]): Pipeline<unknown> {
-  const { stages, signal } = splitArguments(rest);
+  const { stages, options } = splitArguments(rest);
   const input = from(source);
-  return makePipeline(input, stages, signal);
+  return makePipeline(input, stages, options);
 }
 
-function splitArguments(rest: unknown[]): { stages: Stage<any, any>[]; signal: AbortSignal | undefined } {
+function splitArguments(rest: unknown[]): { stages: Stage<any, any>[]; options: BuildOptions } {
   const last = rest[rest.length - 1];
   const hasOptions = rest.length > 0 && typeof last !== 'function';
   const stages = (hasOptions ? rest.slice(0, -1) : rest) as Stage<any, any>[];
@@ -175,13 +188,17 @@ function splitArguments(rest: unknown[]): { stages: Stage<any, any>[]; signal: A
       throw new TypeError(`Expected stage ${position + 1} of pipe to be a function, got ${describe(stage)}`);
     }
   });
-  if (!hasOptions || last === undefined) return { stages, signal: undefined };
+  if (!hasOptions || last === undefined) return { stages, options: {} };
   if (last === null || typeof last !== 'object') {
     throw new TypeError(
       `Expected the last argument of pipe to be a stage or an options object, got ${describe(last)}`,
     );
   }
-  const signal = (last as PipeOptions).signal;
+  const { signal, meter, captureStacks } = last as PipeOptions;
   assertSignal('signal', signal);
-  return { stages, signal };
+  if (meter !== undefined && !isMeter(meter)) {
+    throw new TypeError(`Expected \`meter\` to be a Meter (new Meter()), got ${describe(meter)}`);
+  }
+  if (captureStacks !== undefined) assertBoolean('captureStacks', captureStacks);
+  return { stages, options: { signal, meter, captureStacks } };
 }

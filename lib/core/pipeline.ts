@@ -1,11 +1,21 @@
-import { OP_NAMES, type Op } from './ops.js';
 import { Outlet } from './outlet.js';
 import { Segment } from './segment.js';
-import { serveDirectly } from './direct.js';
+import { serveDirectly, standIn } from './direct.js';
 import { openerOf } from './engine-source.js';
 import { stageSpec } from './stage-spec.js';
-import { describe } from '../util/validate.js';
 import { captureStack, recording } from '../util/registry.js';
+import { nameOf } from './named.js';
+import {
+  callForeignStage,
+  endsInEngine,
+  foreignName,
+  groupStages,
+  operatorName,
+  segmentLabel,
+} from './stage-groups.js';
+import { PipelineRun, type RunObserver } from './pipeline-run.js';
+import { OBSERVER, type Meter } from './meter.js';
+import { gaugeStages, meterSegment, meterStage, TRACING } from './meter-build.js';
 import type { Stage } from './types.js';
 
 /**
@@ -30,11 +40,24 @@ interface Parts {
   readonly source: AsyncIterable<unknown>;
   readonly stages: readonly Stage<any, any>[];
   readonly signals: readonly AbortSignal[];
-  /** Where the user called `pipe`, while a leak scope is open. */
+  /** Where the user called `pipe`, while a leak scope is open or stacks are captured. */
   readonly builtAt: string | undefined;
+  readonly meter: RunObserver | undefined;
+  /** `captureStacks` or `SLUICE_TRACE=1`: every run is metered, for exact times in a dump. */
+  readonly trace: boolean;
+}
+
+/** What `pipe` was given besides its stages. */
+export interface BuildOptions {
+  signal?: AbortSignal | undefined;
+  meter?: Meter | undefined;
+  captureStacks?: boolean | undefined;
 }
 
 const parts = new WeakMap<Pipeline<unknown>, Parts>();
+
+/** `SLUICE_TRACE=1` when sluice was loaded: read once (reading `process.env` costs a microsecond). */
+const TRACE_ALL = process.env.SLUICE_TRACE === '1';
 
 /**
  * A pipeline of `stages` over `input`; a pipeline piped further is one longer pipeline.
@@ -43,28 +66,24 @@ const parts = new WeakMap<Pipeline<unknown>, Parts>();
 export function makePipeline<T>(
   input: AsyncIterable<unknown>,
   stages: readonly Stage<any, any>[],
-  signal: AbortSignal | undefined,
+  { signal, meter: given, captureStacks }: BuildOptions = {},
 ): Pipeline<T> {
   const inner = input instanceof Pipeline ? parts.get(input) : undefined;
+  const meter = given?.[OBSERVER];
+  const trace = captureStacks ?? (inner?.trace || TRACE_ALL);
   const own: Parts = inner
     ? {
         source: inner.source,
         stages: [...inner.stages, ...stages],
         signals: signal && !inner.signals.includes(signal) ? [...inner.signals, signal] : inner.signals,
-        builtAt: inner.builtAt,
+        builtAt: inner.builtAt ?? captureStack(trace),
+        meter: meter ?? inner.meter,
+        trace,
       }
-    : { source: input, stages, signals: signal ? [signal] : [], builtAt: captureStack() };
+    : { source: input, stages, signals: signal ? [signal] : [], builtAt: captureStack(trace), meter, trace };
   const pipeline = Object.create(Pipeline.prototype) as Pipeline<T>;
   parts.set(pipeline, own);
   return pipeline;
-}
-
-/** Consecutive fused ops, and the stage that reads them (none for the last group). */
-interface Group {
-  ops: Op[];
-  /** Where each op stood among the stages given to `pipe`. */
-  positions: number[];
-  stage?: { fn: Stage<any, any>; position: number };
 }
 
 /**
@@ -76,29 +95,51 @@ interface Group {
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
-  const { source, stages, signals, builtAt } = parts.get(pipeline)!;
+  const { source, stages, signals, builtAt, meter, trace } = parts.get(pipeline)!;
   const named = recording(); // labels are for the ledger: built only while it records
   const groups = groupStages(stages);
+  const run = new PipelineRun(builtAt, meter ?? (trace ? TRACING : undefined));
   const last = groups.length - 1;
   const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
-  // Nothing fused after the last engine, at most one signal: it serves the reader (see direct.ts).
+  // Nothing fused after the last engine, at most one signal, no meter: it serves the reader (direct.ts).
   const open = last === 0 ? openerOf(source) : undefined;
-  const direct = userSignals.length <= 1 && endsInEngine(groups, open);
+  const direct = !run.metered && userSignals.length <= 1 && endsInEngine(groups, open);
   if (open && direct) {
     const own = userSignals.length === 0 ? new AbortController() : undefined;
-    return serveDirectly(open(userSignals[0] ?? own!.signal) as Outlet<T>, own, builtAt);
+    const outlet = open(userSignals[0] ?? own!.signal);
+    const stand = standIn(outlet);
+    run.stages.push({
+      name: operatorName(outlet.label),
+      position: 0,
+      kind: 'engine',
+      segment: stand,
+      outlet,
+    });
+    return serveDirectly(outlet as Outlet<T>, own, run, stand);
   }
   // Segment 0's controller is made only if its source or a callback reads the signal; the others
   // give the stage before them its signal when the pipeline is built.
   const controllers = groups.map((_, i) => (i === 0 ? undefined : new AbortController()));
   let upstream: AsyncIterable<unknown> = source;
   for (let i = 0; ; i++) {
-    const segment = new Segment<unknown>(upstream, {
-      ops: groups[i].ops,
+    const { ops, names, positions } = groups[i]!;
+    const options = {
+      ops,
       stopSignals: i === last ? userSignals : [controllers[i + 1]!.signal],
       owned: controllers[i],
       label: named ? segmentLabel(groups[i]!, i === last) : 'pipe',
-    });
+      run,
+      final: i === last ? run : undefined,
+    };
+    const segment = run.metered
+      ? meterSegment(run, upstream, options, names, positions)
+      : new Segment<unknown>(upstream, options);
+    if (i === 0) run.stages.push({ name: 'source', position: 0, kind: 'source', segment });
+    else run.stages[run.stages.length - 1]!.segment = segment;
+    ops.forEach((_, op) =>
+      run.stages.push({ name: names[op]!, position: positions[op]!, kind: 'op', segment, op }),
+    );
+    if (run.metered) gaugeStages(run.stages, segment);
     segment.outlet.builtAt = builtAt;
     if (i === last) return segment.outlet as Outlet<T>;
     const { fn, position } = groups[i].stage!;
@@ -109,58 +150,25 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       spec && 'impl' in spec
         ? spec.impl(segment.outlet, { signal: stageSignal })
         : callForeignStage(fn, segment.outlet, stageSignal, position);
-    if (named && upstream instanceof Outlet) {
-      upstream.label = `${upstream.label} at position ${position + 1}`;
-      upstream.builtAt = builtAt;
+    const own = upstream instanceof Outlet ? upstream : undefined;
+    const name = nameOf(fn) ?? (own ? operatorName(own.label) : foreignName(fn));
+    run.stages.push({
+      name,
+      position: position + 1,
+      kind: own ? 'engine' : 'foreign',
+      segment,
+      before: segment,
+      outlet: own,
+    });
+    if (run.metered) meterStage(run, run.stages[run.stages.length - 1]!);
+    if (named && own !== undefined) {
+      own.label = `${nameOf(fn) ?? own.label} at position ${position + 1}`;
+      own.builtAt = builtAt;
     }
-    if (engineLast) return serveDirectly(upstream as Outlet<T>, controllers[i + 1], builtAt);
-  }
-}
-
-/** Whether the pipeline's last step is an engine with nothing fused after it. */
-function endsInEngine(groups: readonly Group[], open: unknown): boolean {
-  const last = groups.length - 1;
-  if (groups[last]!.ops.length > 0) return false;
-  if (last === 0) return open !== undefined;
-  const spec = stageSpec(groups[last - 1]!.stage!.fn);
-  return spec !== undefined && 'impl' in spec && spec.engine === true;
-}
-
-/** A segment in the user's words: its operators and where they stand in the `pipe` call. */
-function segmentLabel({ ops, positions }: Group, last: boolean): string {
-  if (ops.length === 0) return last ? 'pipe' : 'pipe (reading the stage before)';
-  return ops.map((op, i) => `${OP_NAMES[op.kind]} at position ${positions[i]}`).join(', ');
-}
-
-function groupStages(stages: readonly Stage<any, any>[]): Group[] {
-  const groups: Group[] = [{ ops: [], positions: [] }];
-  stages.forEach((fn, position) => {
-    const spec = stageSpec(fn);
-    const current = groups[groups.length - 1]!;
-    if (spec && 'ops' in spec) {
-      current.ops.push(...spec.ops);
-      for (let i = 0; i < spec.ops.length; i++) current.positions.push(position + 1);
-    } else {
-      current.stage = { fn, position };
-      groups.push({ ops: [], positions: [] });
+    if (engineLast) {
+      const stand = standIn(own!);
+      run.stages[run.stages.length - 1]!.segment = stand;
+      return serveDirectly(own as Outlet<T>, controllers[i + 1], run, stand);
     }
-  });
-  return groups;
-}
-
-function callForeignStage(
-  stage: Stage<any, any>,
-  input: AsyncIterable<unknown>,
-  signal: AbortSignal,
-  position: number,
-) {
-  const output = stage(input, { signal });
-  if (
-    output === null ||
-    typeof output !== 'object' ||
-    typeof (output as any)[Symbol.asyncIterator] !== 'function'
-  ) {
-    throw new TypeError(`Expected stage ${position + 1} to return an AsyncIterable, got ${describe(output)}`);
   }
-  return output;
 }

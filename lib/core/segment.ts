@@ -1,4 +1,4 @@
-import { onAbort, stopUpstream } from '../util/abort.js';
+import { stopUpstream } from '../util/abort.js';
 import { CallContext, CallSignals } from '../util/call-signals.js';
 import { isThenable } from '../util/deferred.js';
 import { Inlet, type InletOwner } from './inlet.js';
@@ -7,45 +7,30 @@ import { FILTER, MAP, TAP, type Op } from './ops.js';
 import type { Callback } from './types.js';
 import { Outlet, type OutletOwner } from './outlet.js';
 import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
-
-const IDLE = 0; // waiting for demand
-const PULLING = 1; // the inlet asks the upstream
-const CALLING = 2; // a fused callback runs, or its promise is pending
-const CLOSING = 3;
-const CLOSED = 4;
-
-export interface SegmentOptions {
-  /** Fused synchronous-capable stages applied to every upstream value, in order. */
-  ops: readonly Op[];
-  /**
-   * The controller of this segment's upstream and callbacks: its signal is given to the upstream
-   * when it opens and is the parent of every callback's signal; aborted when the segment ends.
-   * Left out, it is made only if something reads its signal (an AbortController costs microseconds).
-   */
-  owned?: AbortController | undefined;
-  /** Signals whose abort stops this segment (its reader's, or the user's); one listener each. */
-  stopSignals: readonly AbortSignal[];
-  label: string;
-}
+import type { SegmentMeter } from './segment-meter.js';
+import { CALLING, CLOSED, CLOSING, IDLE, listenToStops, PULLING } from './segment-options.js';
+import type { SegmentOptions } from './segment-options.js';
 
 /**
- * A run of fused stages (`map`, `filter`, `tap`, `take`, `scan`, `drop`, `takeWhile`, `dropWhile`) between one inlet and one outlet: the
- * ops run inline while callbacks return plain values and suspend only on a promise. Every way it
- * ends goes through `close()`: listeners removed, the owned signal aborted, an in-flight callback
- * waited for, the inlet closed, then the outlet ended with the outcome.
+ * A run of fused stages (`map`, `filter`, `tap`, `take`, `scan`, `drop`, `takeWhile`, `dropWhile`)
+ * between one inlet and one outlet: the ops run inline while callbacks return plain values and
+ * suspend only on a promise. Every way it ends goes through `close()`: listeners removed, the owned
+ * signal aborted, an in-flight callback waited for, the inlet closed, the outlet ended.
  */
 export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   readonly outlet: Outlet<T>;
-  private readonly inlet: Inlet<unknown>;
-  private readonly calls: CallSignals;
-  private readonly ops: readonly Op[];
-  private readonly state: OpState;
-  private phase = IDLE;
+  readonly inlet: Inlet<unknown>;
+  protected readonly calls: CallSignals;
+  protected readonly ops: readonly Op[];
+  protected readonly state: OpState;
+  phase = IDLE;
   private started = false;
   /** The value an async filter or tap is deciding on, and where the ops resume. */
   private held: unknown;
-  private resumeAt = 0;
-  private pendingCall: CallContext | undefined;
+  resumeAt = 0;
+  pendingCall: CallContext | undefined;
+  protected meter: SegmentMeter | undefined; // set by `MeteredSegment`, in a metered pipeline only
+  private failedOp: number | undefined;
   private removeListeners: (() => void)[] = [];
   private resumeClose: (() => void) | undefined; // once the callback cleanup waits for settled
   private closing: Promise<void> | undefined;
@@ -92,6 +77,8 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
 
   onError(error: unknown): void {
     if (this.phase >= CLOSING) return;
+    this.meter?.sourceFailed();
+    this.options.run?.failed(this, -1, error);
     this.phase = IDLE;
     void this.close({ kind: 'error', error });
   }
@@ -100,30 +87,19 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   private start(): boolean {
     this.started = true;
     const { stopSignals, label } = this.options;
-    for (const signal of stopSignals) {
-      if (signal.aborted) {
-        void this.close({ kind: 'abort', reason: signal.reason });
-        return false;
-      }
-    }
-    for (const signal of stopSignals) {
-      this.removeListeners.push(onAbort(signal, () => void this.close(stopOutcome(signal)), label));
-    }
-    return true;
+    this.options.final?.start();
+    return listenToStops(stopSignals, label, this.removeListeners, (outcome) => void this.close(outcome));
   }
 
   /** Pulls for the waiting reader, unless `take` or `takeWhile` is satisfied. */
   private advance(): void {
-    if (this.state.reached) {
-      void this.close(END);
-      return;
-    }
+    if (this.state.reached) return void this.close(END);
     this.phase = PULLING;
     this.inlet.pull();
   }
 
   /** Runs the fused ops from `from` on; suspends on the first callback that returns a promise. */
-  private run(value: unknown, from: number): void {
+  protected run(value: unknown, from: number): void {
     const { ops, state } = this;
     for (let i = from; i < ops.length; i++) {
       const op = ops[i]!;
@@ -144,8 +120,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
         context.settle();
         if (this.phase !== CALLING) return this.settledWhileClosing();
         this.phase = IDLE;
-        void this.close({ kind: 'error', error });
-        return;
+        return this.failed(i, error);
       }
       if (isThenable(out)) return this.suspend(out, value, i, context);
       context.settle();
@@ -162,36 +137,44 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     if (this.outlet.push(value as T)) this.again();
   }
 
+  /** Op `i`'s callback failed: the segment ends with its error. */
+  protected failed(i: number, error: unknown): void {
+    if (this.meter !== undefined) this.meter.ops[(this.failedOp = i)]!.errors++;
+    this.options.run?.failed(this, i, error);
+    void this.close({ kind: 'error', error });
+  }
+
   /** The reader still waits (or a value was filtered out): go on if nothing ended the segment. */
-  private again(): void {
+  protected again(): void {
     if (this.phase === IDLE) this.advance();
   }
 
-  private suspend(pending: PromiseLike<unknown>, value: unknown, at: number, context: CallContext): void {
+  protected suspend(pending: PromiseLike<unknown>, value: unknown, at: number, context: CallContext): void {
     this.held = value;
     this.resumeAt = at;
     this.pendingCall = context;
     Promise.resolve(pending).then(this.onCallback, this.onCallbackError);
   }
 
-  private readonly onCallback = (out: unknown): void => {
+  protected onCallback = (out: unknown): void => {
     this.pendingCall!.settle();
     if (this.phase !== CALLING) return this.settledWhileClosing();
     const value = this.state.settled(this.resumeAt, this.held, out);
     this.held = undefined;
     this.phase = IDLE;
     if (value === SKIP) return this.again();
+    if (this.meter !== undefined) this.meter.outs[this.resumeAt]++;
     this.run(value, this.resumeAt + 1);
   };
 
-  private readonly onCallbackError = (error: unknown): void => {
+  protected onCallbackError = (error: unknown): void => {
     this.pendingCall!.settle();
     if (this.phase !== CALLING) return this.settledWhileClosing();
     this.phase = IDLE;
-    void this.close({ kind: 'error', error });
+    this.failed(this.resumeAt, error);
   };
 
-  private settledWhileClosing(): void {
+  protected settledWhileClosing(): void {
     const resume = this.resumeClose;
     this.resumeClose = undefined;
     resume?.();
@@ -214,6 +197,8 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     if (interrupted === CALLING) await new Promise<void>((resume) => (this.resumeClose = resume));
     const closeError = await this.inlet.close(outcome.kind === 'abort', reasonOf(outcome));
     this.phase = CLOSED;
+    this.meter?.finish(outcome, closeError, this.failedOp);
+    this.options.final?.end(outcome, closeError);
     this.outlet.end(outcome, closeError);
   }
 }

@@ -1,4 +1,6 @@
 import { Engine } from '../core/engine.js';
+import type { EngineProbe } from '../core/gauge.js';
+import { now } from '../util/timers.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
 import { END, reasonOf, type Outcome } from '../core/outcome.js';
 import { CallContext, CallSignals } from '../util/call-signals.js';
@@ -64,6 +66,7 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
     const index = this.started++;
     const context = new CallContext(index, this.calls);
     this.running++;
+    this.gauge?.setInFlight(this.running, now());
     this.startCall(value, context, this.fail).then(
       (out) => this.onResult(index, out, context),
       (error: unknown) => this.onCallError(error, context),
@@ -90,6 +93,7 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
   private onResult(index: number, out: O, context: CallContext): void {
     context.settle();
     this.running--;
+    this.gauge?.setInFlight(this.running, now());
     if (this.closed) return this.afterSettle();
     if (this.ordered) this.byIndex.set(index, out);
     else this.inOrder.push(out);
@@ -99,7 +103,9 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
   private onCallError(error: unknown, context: CallContext): void {
     context.settle();
     this.running--;
+    this.gauge?.setInFlight(this.running, now());
     if (this.closed) return this.afterSettle();
+    if (this.gauge !== undefined) this.gauge.errors++;
     this.fail(error);
   }
 
@@ -111,6 +117,10 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
   private readonly fail = (error: unknown): void => {
     void this.close({ kind: 'error', error });
   };
+
+  override probe(): EngineProbe {
+    return { inFlight: this.running, queued: this.buffered(), capacity: this.concurrency };
+  }
 
   private buffered(): number {
     return this.ordered ? this.byIndex.size : this.inOrder.length;

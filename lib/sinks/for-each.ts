@@ -3,6 +3,7 @@ import { pipe } from '../core/pipe.js';
 import { openPipeline } from '../core/pipeline.js';
 import { ignoreValue } from '../util/deferred.js';
 import { tap } from '../stages/tap.js';
+import { named } from '../core/named.js';
 import type { Callback, SignalOptions, Source } from '../core/types.js';
 
 /**
@@ -20,5 +21,6 @@ export async function forEach<T>(
 ): Promise<void> {
   assertFunction('fn', fn);
   assertOptions('options', options);
-  await openPipeline(pipe(source, tap(fn), options)).consume(ignoreValue);
+  // Named: a meter reports the callback as `forEach`, not as the `tap` it runs in.
+  await openPipeline(pipe(source, named('forEach', tap(fn)), options)).consume(ignoreValue);
 }

@@ -1,3 +1,4 @@
+import type { EngineProbe } from '../core/gauge.js';
 import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { clearTimer, setTimer, type Timer } from '../util/timers.js';
@@ -143,6 +144,10 @@ class BatchEngine<T> extends SourceEngine<T, T[]> {
       } else this.add(value, weight);
     }
     this.serve();
+  }
+
+  override probe(): EngineProbe {
+    return { queued: this.items.length, capacity: this.size };
   }
 
   private add(value: T, weight: number): void {

@@ -1,3 +1,4 @@
+import type { EngineProbe } from '../core/gauge.js';
 import { engineStage } from '../core/define-stage.js';
 import { SourceEngine } from '../core/engine.js';
 import { Fifo } from '../util/fifo.js';
@@ -73,6 +74,10 @@ class BufferEngine<T> extends SourceEngine<T, T> {
   private readonly fill = (): void => {
     if (!this.closed && (this.overflow !== 'block' || this.queue.length < this.capacity)) this.inlet.pull();
   };
+
+  override probe(): EngineProbe {
+    return { queued: this.queue.length, capacity: this.capacity };
+  }
 
   onItem(value: T): void {
     if (this.queue.length < this.capacity) this.queue.push(value);

@@ -1,3 +1,4 @@
+import { CHANNELS } from '../core/channels.js';
 import { after } from '../tasks/after.js';
 import { isGracefulStop } from '../util/abort.js';
 import { TimeoutError } from '../core/errors.js';
@@ -121,6 +122,9 @@ async function* supervised<I, O>(
       threw = false;
       restarts++;
       const pause = delayFor(restarts);
+      if (CHANNELS.superviseRestart.hasSubscribers) {
+        CHANNELS.superviseRestart.publish({ restart: restarts, error: failure, stalled, delayMs: pause });
+      }
       if (pause > 0) {
         threw = true;
         await after(pause, { signal });

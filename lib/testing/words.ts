@@ -17,7 +17,8 @@ function stage(resource: Resource, as: 'leak' | 'waiting'): string {
   const output = /^(\w+)\(\d+\) (output \d+ of \d+)$/.exec(label);
   const name = output ? `${output[1]} ${output[2]}` : operator(label);
   const detail = resource.detail?.();
-  if (as === 'waiting') return `${name} is waiting for a value`;
+  // The words of `dumpPipelines()`: the stage, its state, what it waits on.
+  if (as === 'waiting') return `${name}: waiting-upstream (a next() on it is pending and nothing has come)`;
   if (detail !== undefined) return `${name} ${detail}`;
   if (label === 'pipe segment') return 'the first stages of a pipe were still running';
   return `${name} was left open (neither read to its end nor returned)`;

@@ -72,9 +72,12 @@ export function recording(): boolean {
   return shared.scopes > 0;
 }
 
-/** The stack here while a leak scope is open (for a resource built now and tracked later), else nothing. */
-export function captureStack(): string | undefined {
-  return shared.scopes === 0 ? undefined : stackHere();
+/**
+ * The stack here while a leak scope is open (for a resource built now and tracked later) or when
+ * `force`d (`captureStacks`, `SLUICE_TRACE=1`), else nothing.
+ */
+export function captureStack(force = false): string | undefined {
+  return shared.scopes === 0 && !force ? undefined : stackHere();
 }
 
 export function release(resource: Resource | undefined): void {

@@ -21,6 +21,7 @@ import {
   type Stage,
 } from 'sluice';
 import { LeakScope } from 'sluice/testing';
+import { dumpPipelines, livePipelines, Meter, named, watch, type MeterSnapshot } from 'sluice/inspect';
 
 export async function main(maybeSignal: AbortSignal | undefined): Promise<number[]> {
   const scope = new LeakScope();
@@ -59,6 +60,25 @@ export async function main(maybeSignal: AbortSignal | undefined): Promise<number
   const got = await select({ value: channel.receiving() }, { signal, default: undefined });
   void got;
   toReadable(range(0, 1), { signal, highWaterMark: undefined }).destroy();
+  const meter = new Meter();
+  const metered = pipe(
+    range(0, 3),
+    named(
+      'double',
+      map((n: number) => n * 2),
+    ),
+    {
+      meter,
+      signal,
+      captureStacks: undefined,
+    },
+  );
+  const watcher = watch(meter, { interval: undefined, output: undefined, signal });
+  await collect(metered);
+  await watcher;
+  const snapshot: MeterSnapshot = meter.snapshot();
+  const stateOfFirst: string | undefined = snapshot.stages[0]?.state;
+  void [stateOfFirst, snapshot.bottleneck, dumpPipelines(), livePipelines()[0]?.stages];
   const out = await collect(squares, { signal });
   await scope.check();
   return out;

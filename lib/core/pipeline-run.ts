@@ -1,0 +1,144 @@
+import { now } from '../util/timers.js';
+import { CHANNELS } from './channels.js';
+import type { Gauge } from './gauge.js';
+import type { Outcome } from './outcome.js';
+import type { Outlet } from './outlet.js';
+
+/** What a dump reads of a segment (a `Segment`, without importing it: it imports this file). */
+export interface RunSegment {
+  readonly inlet: { readonly pulling: boolean; readonly finished: boolean };
+  readonly outlet: Outlet<any>;
+  readonly phase: number;
+  readonly resumeAt: number;
+  readonly pendingCall: { readonly index: number } | undefined;
+}
+
+/** How a pipeline ended, in the words of `sluice:pipeline:close`. */
+export type PipelineOutcome = 'done' | 'break' | 'abort' | 'error';
+
+/** One stage of a running pipeline, as a dump finds it: where its state can be read. */
+export interface RunStage {
+  readonly name: string;
+  readonly position: number;
+  readonly kind: 'source' | 'op' | 'engine' | 'foreign';
+  /** The segment it belongs to (an op), reads (the source), or feeds (an engine, a foreign stage). */
+  segment: RunSegment;
+  /** An op's index within its segment. */
+  readonly op?: number;
+  /** An engine's outlet, and the segment it reads. */
+  readonly outlet?: Outlet<unknown>;
+  readonly before?: RunSegment;
+  /** Its figures, when the pipeline is metered. */
+  gauge?: Gauge;
+}
+
+/** What a meter does with a run of its pipeline: `Meter` implements it. */
+export interface RunObserver {
+  attach(run: PipelineRun): void;
+  /** The run ended. */
+  ended(run: PipelineRun): void;
+}
+
+const KEY = Symbol.for('sluice.livePipelines');
+
+/** The open runs, shared by the ESM and CJS builds: a Set add and delete per run, nothing per item. */
+export function liveRuns(): Set<PipelineRun> {
+  const holder = globalThis as { [KEY]?: { next: number; runs: Set<PipelineRun> } };
+  return (holder[KEY] ??= { next: 1, runs: new Set() }).runs;
+}
+
+const LIVE = liveRuns();
+const IDS = (globalThis as unknown as { [KEY]: { next: number } })[KEY];
+
+/**
+ * One run of a pipeline (one `for await` over it): its stages for dumps, its gauges when metered,
+ * and the diagnostics messages of its start, its end and its stages' failures.
+ */
+export class PipelineRun {
+  readonly id = IDS.next++;
+  readonly stages: RunStage[] = [];
+  openedAt = 0;
+  endedAt: number | undefined;
+  private ending: { outcome: Outcome; closeError: { error: unknown } | undefined } | undefined;
+  /** Positions of the stages where an error arose (the others only passed it on). */
+  failedAt: Set<number> | undefined;
+  /** What brings the time figures up to date before a snapshot (segment meters, link gauges). */
+  flushers: { flush(t: number): void }[] | undefined;
+  private published: Set<unknown> | undefined;
+  started = false;
+
+  constructor(
+    readonly builtAt: string | undefined,
+    readonly observer: RunObserver | undefined,
+  ) {}
+
+  /**
+   * The time for this run's start and end: sluice's clock (the test clock's, in tests) when it is
+   * metered; `Date.now()` otherwise, so a pipeline without a meter never reads the precise clock.
+   */
+  clock(): number {
+    return this.observer !== undefined ? now() : Date.now();
+  }
+
+  get metered(): boolean {
+    return this.observer !== undefined;
+  }
+
+  /** The last segment's first demand: the run is open. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.openedAt = this.clock();
+    LIVE.add(this);
+    this.observer?.attach(this);
+    if (CHANNELS.open.hasSubscribers) {
+      const stages = this.stages.map(({ name, position }) => ({ name, position }));
+      CHANNELS.open.publish({ id: this.id, stages, builtAt: this.builtAt });
+    }
+  }
+
+  /** Segment `segment`'s op `op` failed, or (op -1) the stage before it did: told once per error. */
+  failed(segment: RunSegment, op: number, error: unknown): void {
+    const stage =
+      op >= 0
+        ? this.stages.find((s) => s.segment === segment && s.op === op)
+        : this.stages.find((s) => s.segment === segment && (s.kind === 'source' || s.kind !== 'op'));
+    if (stage === undefined) return;
+    this.published ??= new Set();
+    if (this.published.has(error)) return;
+    this.published.add(error);
+    (this.failedAt ??= new Set()).add(stage.position);
+    if (op < 0 && stage.gauge !== undefined) stage.gauge.errors++;
+    if (CHANNELS.stageError.hasSubscribers) {
+      const { name, position } = stage;
+      CHANNELS.stageError.publish({ id: this.id, name, position, error });
+    }
+  }
+
+  /** The last segment ended: so did the run. One never read was never opened: it has no close. */
+  end(outcome: Outcome, closeError: { error: unknown } | undefined): void {
+    if (!this.started || this.endedAt !== undefined) return;
+    this.endedAt = this.clock();
+    LIVE.delete(this);
+    this.ending = { outcome, closeError };
+    this.observer?.ended(this);
+    if (CHANNELS.close.hasSubscribers) {
+      const { kind, error } = this.outcome!;
+      const message: Record<string, unknown> = { id: this.id, outcome: kind };
+      if (kind === 'error') message.error = error;
+      if (kind === 'abort') message.reason = error;
+      message.elapsedMs = this.endedAt - this.openedAt;
+      CHANNELS.close.publish(message);
+    }
+  }
+
+  /** How it ended: a source's `return()` that threw fails a run that was ending normally. */
+  get outcome(): { kind: PipelineOutcome; error?: unknown } | undefined {
+    if (this.ending === undefined) return undefined;
+    const { outcome, closeError } = this.ending;
+    if (outcome.kind === 'error') return { kind: 'error', error: outcome.error };
+    if (outcome.kind === 'end' && closeError !== undefined) return { kind: 'error', error: closeError.error };
+    if (outcome.kind === 'abort') return { kind: 'abort', error: outcome.reason };
+    return { kind: outcome.kind === 'end' ? 'done' : 'break' };
+  }
+}
