@@ -61,7 +61,7 @@ export async function deliberateDeadlock(): Promise<void> {
     assert.ok(error instanceof DeadlockError);
     // Both pipelines named, each at its own line of this file.
     const sites = error.waiting
-      .filter((line) => line.startsWith('map at position 1 is waiting'))
+      .filter((line) => line.startsWith('map at position 1: waiting-upstream'))
       .map((line) => /cases\.ts:(\d+)/.exec(line)?.[1]);
     assert.equal(new Set(sites).size, 2);
     return true;
