@@ -5,6 +5,9 @@ import { stageSpec } from './stage-spec.js';
 import { describe } from '../util/validate.js';
 import { captureStack, recording } from '../util/registry.js';
 import type { Stage } from './types.js';
+import { isLeaseSource, LEASED, type LeaseSource } from './lease.js';
+import { leaseStages } from './lease-stages.js';
+import { LeasedOutlet } from './leased-outlet.js';
 
 /**
  * A pipeline: an `AsyncIterable` that owns its stages. Each iteration builds the stages afresh
@@ -30,6 +33,8 @@ interface Parts {
   readonly signals: readonly AbortSignal[];
   /** Where the user called `pipe`, while a leak scope is open. */
   readonly builtAt: string | undefined;
+  /** The source carries leases (`ack: 'auto'`): the stages run over `Carried` values. */
+  readonly leased: boolean;
 }
 
 const parts = new WeakMap<Pipeline<unknown>, Parts>();
@@ -44,14 +49,23 @@ export function makePipeline<T>(
   signal: AbortSignal | undefined,
 ): Pipeline<T> {
   const inner = input instanceof Pipeline ? parts.get(input) : undefined;
+  const leased = inner ? inner.leased : isLeaseSource(input);
+  const added = leased ? leaseStages(stages, 1) : stages;
   const own: Parts = inner
     ? {
         source: inner.source,
-        stages: [...inner.stages, ...stages],
+        stages: [...inner.stages, ...added],
         signals: signal && !inner.signals.includes(signal) ? [...inner.signals, signal] : inner.signals,
         builtAt: inner.builtAt,
+        leased,
       }
-    : { source: input, stages, signals: signal ? [signal] : [], builtAt: captureStack() };
+    : {
+        source: leased ? carriedValues(input as LeaseSource<unknown>) : input,
+        stages: added,
+        signals: signal ? [signal] : [],
+        builtAt: captureStack(),
+        leased,
+      };
   const pipeline = Object.create(Pipeline.prototype) as Pipeline<T>;
   parts.set(pipeline, own);
   return pipeline;
@@ -74,7 +88,7 @@ interface Group {
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
-  const { source, stages, signals, builtAt } = parts.get(pipeline)!;
+  const { source, stages, signals, builtAt, leased } = parts.get(pipeline)!;
   const named = recording(); // labels are for the ledger: built only while it records
   const groups = groupStages(stages);
   // Segment 0's controller is made only if its source or a callback reads the signal; the others
@@ -91,7 +105,8 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       label: named ? segmentLabel(groups[i]!, i === last) : 'pipe',
     });
     segment.outlet.builtAt = builtAt;
-    if (i === last) return segment.outlet as Outlet<T>;
+    if (i === last)
+      return (leased ? new LeasedOutlet(segment.outlet as Outlet<any>) : segment.outlet) as Outlet<T>;
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
     const stageSignal = controllers[i + 1]!.signal;
@@ -104,6 +119,11 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       upstream.builtAt = builtAt;
     }
   }
+}
+
+/** The `Carried` values of a source that carries leases, as the source of a pipeline. */
+function carriedValues(source: LeaseSource<unknown>): AsyncIterable<unknown> {
+  return { [Symbol.asyncIterator]: (signal?: AbortSignal) => source[LEASED](signal) };
 }
 
 /** A segment in the user's words: its operators and where they stand in the `pipe` call. */

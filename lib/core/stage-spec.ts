@@ -1,4 +1,4 @@
-import type { StageContext } from './types.js';
+import type { Stage, StageContext } from './types.js';
 import type { Op } from './ops.js';
 
 /** Marks the stages sluice defines, so `pipe` can fuse or trust them. */
@@ -7,7 +7,13 @@ export const STAGE_SPEC = Symbol('sluice.stage');
 /** A sluice stage's own implementation: trusted to settle promptly once `signal` aborts. */
 export type StageImpl = (source: AsyncIterable<any>, context: StageContext) => AsyncIterable<any>;
 
-export type StageSpec = { readonly ops: readonly Op[] } | { readonly impl: StageImpl };
+/**
+ * `leased`: the same stage over `Carried` values (see `lease.ts`), as the stages that replace it
+ * in a pipeline that carries acknowledgements; a stage without it is refused there.
+ */
+export type StageSpec =
+  | { readonly ops: readonly Op[] }
+  | { readonly impl: StageImpl; readonly leased?: (() => Stage<any, any>[]) | undefined };
 
 export function stageSpec(stage: unknown): StageSpec | undefined {
   return typeof stage === 'function' ? (stage as { [STAGE_SPEC]?: StageSpec })[STAGE_SPEC] : undefined;

@@ -28,6 +28,8 @@ export function takeUntil<T>(notifier: AbortSignal | PromiseLike<unknown>): Stag
     throw new TypeError(`Expected \`notifier\` to be an AbortSignal or a promise, got ${describe(notifier)}`);
   return implStage(
     (source, { signal }) => new TakeUntilEngine<T>(source as AsyncIterable<T>, signal, notifier).outlet,
+    // Carried values pass as they are; those never let through are not done, so not acknowledged.
+    () => [takeUntil(notifier)],
   );
 }
 

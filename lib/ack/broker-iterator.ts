@@ -1,0 +1,168 @@
+import { DONE } from '../core/brand.js';
+import { onAbort } from '../util/abort.js';
+import { deferred, type Deferred } from '../util/deferred.js';
+import { BrokerMessage } from './message.js';
+import type { Delivery, Reader } from './reader.js';
+
+export interface BrokerIteratorOptions<T> {
+  readonly open: (held: ReadonlyMap<string, unknown>) => Reader<T>;
+  /** Most messages read and not yet settled. */
+  readonly count: number;
+  /** On a hard stop, give back every unsettled message (`ack: 'auto'`), not only those never handed out. */
+  readonly nakAll: boolean;
+  readonly drain: AbortSignal | undefined;
+  /** The user's signal and the reading stage's. */
+  readonly signals: readonly (AbortSignal | undefined)[];
+}
+
+/**
+ * The iterator of a broker source. It reads only while fewer than `count` messages are unsettled,
+ * so the broker redelivers at most that many after a crash. Ends three ways:
+ * - a drain (the `drain` signal): no more reads; what was read is handed over, then `done`;
+ * - a hard stop (an abort, `return()`, a failure): the reader is closed at once, a pending `next()`
+ *   rejects with the signal's reason (or, after `return()`, resolves `done`), every unsettled
+ *   message's signal aborts, and those never handed over are naked (with `nakAll`, all of them);
+ * - never by itself otherwise: a stream has no end.
+ */
+export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
+  private reader: Reader<T> | undefined;
+  private readonly stop = new AbortController();
+  /** Aborted by a hard stop or a drain: what a read in flight is told. */
+  private readonly reads = new AbortController();
+  private readonly ready: BrokerMessage<T>[] = [];
+  private readonly held = new Map<string, BrokerMessage<T>>();
+  private readonly settling = new Set<Promise<void>>();
+  private slot: Deferred<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+  private state: 'reading' | 'draining' | 'rest-taken' | 'ended' = 'reading';
+  private returned = false;
+  private closing: Promise<void> | undefined;
+  private readonly removers: (() => void)[] = [];
+
+  constructor(private readonly options: BrokerIteratorOptions<T>) {
+    for (const signal of options.signals) {
+      if (signal === undefined) continue;
+      if (signal.aborted) this.halt(signal.reason);
+      else this.removers.push(onAbort(signal, () => this.halt(signal.reason), 'broker source'));
+    }
+    const { drain } = options;
+    if (drain !== undefined && this.failure === undefined) {
+      if (drain.aborted) this.state = 'draining';
+      else
+        this.removers.push(
+          onAbort(drain, () => {
+            if (this.state === 'reading') this.state = 'draining';
+            this.reads.abort(drain.reason);
+          }),
+        );
+    }
+  }
+
+  next(): Promise<IteratorResult<BrokerMessage<T>>> {
+    const result = this.queue.then(() => this.pull());
+    this.queue = result.catch(() => {});
+    return result.catch((error: unknown) => {
+      if (this.returned) return DONE;
+      throw error;
+    });
+  }
+
+  async return(): Promise<IteratorResult<BrokerMessage<T>>> {
+    this.returned = true;
+    this.halt(new DOMException('The pipeline stopped reading the broker source', 'AbortError'));
+    // A `break` waits until the connection is gone and the messages given back are settled.
+    await Promise.all([this.closing, ...this.settling]);
+    return DONE;
+  }
+
+  private async pull(): Promise<IteratorResult<BrokerMessage<T>>> {
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure.error;
+      if (this.state === 'ended') return DONE;
+      const message = this.ready.shift();
+      if (message !== undefined) return { done: false, value: message };
+      const reader = (this.reader ??= this.options.open(this.held));
+      if (this.state === 'draining') {
+        this.state = 'rest-taken';
+        this.add(await this.race(reader.rest(), this.stop.signal));
+        continue;
+      }
+      if (this.state === 'rest-taken') {
+        this.end();
+        return DONE;
+      }
+      if (this.held.size >= this.options.count) {
+        this.slot ??= deferred<void>();
+        await this.race(this.slot.promise, this.reads.signal).catch(this.unlessDrain);
+        continue;
+      }
+      const read = reader.read(this.options.count - this.held.size, this.reads.signal);
+      this.add(await this.race(read, this.reads.signal).catch(this.unlessDrain));
+    }
+  }
+
+  /** A read cut short by a drain is no failure: the drain goes on with what was read. */
+  private readonly unlessDrain = (error: unknown): [] => {
+    if (this.stop.signal.aborted || !this.reads.signal.aborted) throw error;
+    return [];
+  };
+
+  /** `promise`, or the signal's reason as soon as it aborts (a stuck command never holds us). */
+  private race<R>(promise: Promise<R>, signal: AbortSignal): Promise<R> {
+    promise.catch(() => {}); // a loser's rejection, after the abort, is nobody's
+    const stopped = () => (this.stop.signal.aborted ? this.stop.signal.reason : signal.reason);
+    if (signal.aborted) return Promise.reject(stopped());
+    return new Promise<R>((resolve, reject) => {
+      const remove = onAbort(signal, () => reject(stopped()), 'broker read');
+      promise.then(
+        (value) => (remove(), resolve(value)),
+        (error: unknown) => (remove(), reject(error)),
+      );
+    });
+  }
+
+  private add(deliveries: readonly Delivery<T>[]): void {
+    for (const { id, value, deliveries: count, settle } of deliveries) {
+      if (this.held.has(id)) continue; // read again after a reconnect: already in the pipeline
+      const message = new BrokerMessage(id, value, count, settle, this.settled);
+      this.held.set(id, message);
+      this.ready.push(message);
+    }
+  }
+
+  private readonly settled = (message: BrokerMessage<T>, done: Promise<void>): void => {
+    if (this.held.get(message.id) === message) this.held.delete(message.id);
+    const tracked = done.catch(() => {}).then(() => void this.settling.delete(tracked));
+    this.settling.add(tracked);
+    const slot = this.slot;
+    this.slot = undefined;
+    slot?.resolve();
+  };
+
+  /** Drained: the reader goes, while messages in flight downstream finish and are acknowledged. */
+  private end(): void {
+    this.state = 'ended';
+    this.release();
+  }
+
+  private halt(reason: unknown): void {
+    if (this.failure !== undefined || this.state === 'ended') return;
+    this.failure = { error: reason };
+    this.stop.abort(reason);
+    this.reads.abort(reason);
+    const handed = new Set<unknown>(this.options.nakAll ? [] : this.held.values());
+    for (const message of this.ready) handed.delete(message);
+    this.ready.length = 0;
+    for (const message of this.held.values()) {
+      message.abort(reason);
+      if (!handed.has(message)) message.nak().catch(() => {});
+    }
+    this.release();
+  }
+
+  private release(): void {
+    for (const remove of this.removers.splice(0)) remove();
+    this.closing = this.reader?.close().catch(() => {});
+  }
+}
