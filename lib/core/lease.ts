@@ -31,6 +31,7 @@ export interface Carried<T> {
 
 /** An `AsyncIterable` that can also yield its values with their leases (see `LEASED`). */
 export interface LeaseSource<T> extends AsyncIterable<T> {
+  /** Opens the values with their leases: what `pipe` reads, so its stages can carry them. */
   [LEASED](signal?: AbortSignal): AsyncIterator<Carried<T>>;
 }
 

@@ -8,4 +8,4 @@ export { publishJetStream, type PublishJetStreamOptions } from './publish-jet-st
 export { HeartbeatsMissedError } from './jetstream-reader.js';
 export type { Message } from '../ack/message.js';
 export type { AckMode } from '../ack/broker-source.js';
-export type { LeaseSource } from '../core/lease.js';
+export type { Carried, Lease, LeaseSource } from '../core/lease.js';

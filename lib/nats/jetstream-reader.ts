@@ -2,7 +2,16 @@ import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Delivery, Reader } from '../ack/reader.js';
 import { clearTimer, setTimer, type Timer } from '../util/timers.js';
 
-/** What a `JetStreamReader` fails with when the server's heartbeats stop coming. */
+/**
+ * What `fromJetStream` fails with when the server's heartbeats stop coming (two missed in a row).
+ *
+ * @example
+ * try {
+ *   await forEach(fromJetStream(consumer), (message) => message.ack());
+ * } catch (error) {
+ *   if (error instanceof HeartbeatsMissedError) reconnect();
+ * }
+ */
 export class HeartbeatsMissedError extends Error {
   override readonly name = 'HeartbeatsMissedError';
 }

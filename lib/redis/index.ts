@@ -6,4 +6,4 @@ export { fromRedisStream, type RedisStreamOptions } from './from-redis-stream.js
 export { writeRedisStream, type WriteRedisStreamOptions } from './write-redis-stream.js';
 export type { Message } from '../ack/message.js';
 export type { AckMode } from '../ack/broker-source.js';
-export type { LeaseSource } from '../core/lease.js';
+export type { Carried, Lease, LeaseSource } from '../core/lease.js';
