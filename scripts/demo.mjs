@@ -20,3 +20,6 @@ for (const [file, title] of examples) {
     process.exit(1);
   }
 }
+
+// Across processes (Redis), or how to start Redis when it is not reachable.
+await import('./demo-distributed.mjs').then(({ demoDistributed }) => demoDistributed());
