@@ -41,7 +41,12 @@ try {
     noEmit: true,
     skipLibCheck: true,
     baseUrl: '..',
-    paths: { sluice: ['./lib/index.ts'], 'sluice/testing': ['./lib/testing/index.ts'] },
+    paths: {
+      sluice: ['./lib/index.ts'],
+      'sluice/testing': ['./lib/testing/index.ts'],
+      'sluice/redis': ['./lib/redis/index.ts'],
+      'sluice/nats': ['./lib/nats/index.ts'],
+    },
   };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }, null, 2));
   let output = '';

@@ -1,23 +1,8 @@
 import { assertDuration, assertOptions } from '../util/validate.js';
 import type { Lease } from '../core/lease.js';
+import type { Message } from '../core/types.js';
 
-/**
- * A message from a broker, as `fromRedisStream` and `fromJetStream` yield it (`ack: 'manual'`), or
- * as callbacks see it on `context.message` (`ack: 'auto'`).
- */
-export interface Message<T> {
-  /** The broker's id: the Redis entry id, or the JetStream stream sequence as a string. */
-  readonly id: string;
-  readonly value: T;
-  /** How many times the broker has delivered it, this time included (1 the first time). */
-  readonly deliveries: number;
-  /** Acknowledges it: it is never delivered again. Idempotent: the first `ack`/`nak` wins. */
-  ack(): Promise<void>;
-  /** Gives it back to be delivered again, after `delay` ms if given. Idempotent likewise. */
-  nak(options?: { delay?: number | undefined }): Promise<void>;
-  /** Aborts when the pipeline stops (abort, `break`, an error) or the message's lease is lost. */
-  readonly signal: AbortSignal;
-}
+export type { Message };
 
 /** What a broker does to settle one message. */
 export interface Settle {
