@@ -1,5 +1,16 @@
 import { Redis } from 'ioredis';
-import { forEach, parallelMap, pipe, range, take, collect, map, filter, batch } from '../../lib/index.js';
+import {
+  forEach,
+  parallelMap,
+  pipe,
+  range,
+  take,
+  collect,
+  map,
+  filter,
+  batch,
+  takeUntil,
+} from '../../lib/index.js';
 import { fromRedisStream, writeRedisStream } from '../../lib/redis/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { brokerDescribe, uniqueName } from '../brokers.js';
@@ -193,6 +204,32 @@ describeRedis('fromRedisStream', () => {
     );
     expect(seen.length).toBeGreaterThanOrEqual(6);
     expect(seen.length).toBeLessThan(50);
+    expect(await pending('a')).toEqual([]);
+  });
+
+  it('drains with takeUntil: what the stages hold is finished and acknowledged, nothing pending', async () => {
+    await writeRedisStream(range(0, 50), redis, { stream });
+    const drain = new AbortController();
+    const source = fromRedisStream<number>(redis, { stream, group, consumer: 'a', ack: 'auto', count: 8 });
+    const seen: number[] = [];
+    await forEach(
+      pipe(
+        source,
+        takeUntil(drain.signal),
+        parallelMap(
+          async (n: number) => {
+            await new Promise((resolve) => setImmediate(resolve));
+            return n;
+          },
+          { concurrency: 4 },
+        ),
+      ),
+      (n) => {
+        seen.push(n);
+        if (n === 5) drain.abort();
+      },
+    );
+    expect(seen.length).toBeGreaterThanOrEqual(6);
     expect(await pending('a')).toEqual([]);
   });
 

@@ -10,7 +10,8 @@ export interface BrokerIteratorOptions<T> {
   readonly count: number;
   /** On a hard stop, give back every unsettled message (`ack: 'auto'`), not only those never handed out. */
   readonly nakAll: boolean;
-  readonly drain: AbortSignal | undefined;
+  /** Graceful stops: the option, and a `takeUntil` signal right after the source. */
+  readonly drains: readonly (AbortSignal | undefined)[];
   /** The user's signal and the reading stage's. */
   readonly signals: readonly (AbortSignal | undefined)[];
 }
@@ -19,9 +20,11 @@ export interface BrokerIteratorOptions<T> {
  * The iterator of a broker source. It reads only while fewer than `count` messages are unsettled,
  * so the broker redelivers at most that many after a crash. Ends three ways:
  * - a drain (the `drain` signal): no more reads; what was read is handed over, then `done`;
- * - a hard stop (an abort, `return()`, a failure): the reader is closed at once, a pending `next()`
- *   rejects with the signal's reason (or, after `return()`, resolves `done`), every unsettled
- *   message's signal aborts, and those never handed over are naked (with `nakAll`, all of them);
+ * - a hard stop (an abort): the reader is closed at once, a pending `next()` rejects with the
+ *   signal's reason, every unsettled message's signal aborts, and those never handed over are
+ *   naked (with `nakAll`, all of them);
+ * - a `return()`: likewise, but it resolves a pending `next()` with `done`, and with `nakAll` the
+ *   messages handed over are left to the stages still holding them, to be acknowledged when done;
  * - never by itself otherwise: a stream has no end.
  */
 export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
@@ -46,8 +49,8 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
       if (signal.aborted) this.halt(signal.reason);
       else this.removers.push(onAbort(signal, () => this.halt(signal.reason), 'broker source'));
     }
-    const { drain } = options;
-    if (drain !== undefined && this.failure === undefined) {
+    for (const drain of options.drains) {
+      if (drain === undefined || this.failure !== undefined) continue;
       if (drain.aborted) this.state = 'draining';
       else
         this.removers.push(
@@ -70,7 +73,7 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
 
   async return(): Promise<IteratorResult<BrokerMessage<T>>> {
     this.returned = true;
-    this.halt(new DOMException('The pipeline stopped reading the broker source', 'AbortError'));
+    this.halt(new DOMException('The pipeline stopped reading the broker source', 'AbortError'), false);
     // A `break` waits until the connection is gone and the messages given back are settled.
     await Promise.all([this.closing, ...this.settling]);
     return DONE;
@@ -146,17 +149,22 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
     this.release();
   }
 
-  private halt(reason: unknown): void {
+  /**
+   * `hard`: an abort (or a failure) stops the whole pipeline, so nothing handed over will be done.
+   * A `return()` only says this source is no longer read: a `takeUntil` after it, say, while the
+   * stages below finish what they hold, so messages handed over may still be acknowledged.
+   */
+  private halt(reason: unknown, hard = true): void {
     if (this.failure !== undefined || this.state === 'ended') return;
     this.failure = { error: reason };
     this.stop.abort(reason);
     this.reads.abort(reason);
-    const handed = new Set<unknown>(this.options.nakAll ? [] : this.held.values());
-    for (const message of this.ready) handed.delete(message);
-    this.ready.length = 0;
-    for (const message of this.held.values()) {
+    const unhanded = new Set(this.ready.splice(0));
+    for (const message of [...this.held.values()]) {
+      const handed = !unhanded.has(message);
+      if (handed && !hard && this.options.nakAll) continue;
       message.abort(reason);
-      if (!handed.has(message)) message.nak().catch(() => {});
+      if (!handed || (hard && this.options.nakAll)) message.nak().catch(() => {});
     }
     this.release();
   }

@@ -5,7 +5,8 @@ import { MessageLease, type Message } from './message.js';
 /** How a broker source acknowledges. */
 export type AckMode = 'manual' | 'auto';
 
-type Options<T> = Omit<BrokerIteratorOptions<T>, 'signals' | 'nakAll'> & {
+type Options<T> = Omit<BrokerIteratorOptions<T>, 'signals' | 'nakAll' | 'drains'> & {
+  readonly drain: AbortSignal | undefined;
   readonly signal: AbortSignal | undefined;
   readonly retryDelay: number | undefined;
 };
@@ -14,7 +15,12 @@ type Options<T> = Omit<BrokerIteratorOptions<T>, 'signals' | 'nakAll'> & {
 export function manualSource<T>(options: Options<T>): AsyncIterable<Message<T>> {
   return {
     [Symbol.asyncIterator]: (signal?: AbortSignal) =>
-      new BrokerIterator({ ...options, nakAll: false, signals: [options.signal, signal] }),
+      new BrokerIterator({
+        ...options,
+        drains: [options.drain],
+        nakAll: false,
+        signals: [options.signal, signal],
+      }),
   };
 }
 
@@ -24,8 +30,14 @@ export function manualSource<T>(options: Options<T>): AsyncIterable<Message<T>> 
  * done when the loop asks for the next one.
  */
 export function autoSource<T>(options: Options<T>): LeaseSource<T> {
-  const open = (signal?: AbortSignal): AsyncIterator<Carried<T>> => {
-    const messages = new BrokerIterator({ ...options, nakAll: true, signals: [options.signal, signal] });
+  const open = (signal?: AbortSignal, drain?: AbortSignal): AsyncIterator<Carried<T>> => {
+    const drains = [options.drain, drain];
+    const messages = new BrokerIterator({
+      ...options,
+      drains,
+      nakAll: true,
+      signals: [options.signal, signal],
+    });
     return {
       next: () =>
         messages.next().then((result): IteratorResult<Carried<T>> => {

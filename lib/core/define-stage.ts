@@ -24,9 +24,14 @@ export function fusedStage<I, O>(op: Op): Stage<I, O> {
  * A stage sluice implements itself. What it returns is marked as sluice's own: it honours the
  * signal it is given, so the stage reading it may wait for its `return()`.
  */
-export function implStage<I, O>(impl: StageImpl, leased?: () => Stage<any, any>[]): Stage<I, O> {
+export function implStage<I, O>(
+  impl: StageImpl,
+  leased?: () => Stage<any, any>[],
+  drain?: AbortSignal,
+): Stage<I, O> {
   return defineStage({
     leased,
+    drain,
     impl: (source, context) => {
       const output = impl(source, context);
       if (!isOwn(output)) Object.defineProperty(output, OWN, { value: true });

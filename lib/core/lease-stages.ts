@@ -30,6 +30,16 @@ export function leaseStages(stages: readonly Stage<any, any>[], first: number): 
   return out;
 }
 
+/**
+ * The signal of a `takeUntil(signal)` placed right after a source that carries leases: the pipeline
+ * opens the source with it as its drain, so the source stops reading but hands over what it read
+ * (ending the stream there would leave those messages pending on this consumer).
+ */
+export function drainOf(stage: Stage<any, any> | undefined): AbortSignal | undefined {
+  const spec = stageSpec(stage);
+  return spec && 'impl' in spec ? spec.drain : undefined;
+}
+
 function specStage(spec: StageSpec): Stage<any, any> {
   const stage = (() => {
     throw new TypeError('A leased stage runs only inside its pipeline');

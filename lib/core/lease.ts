@@ -31,8 +31,11 @@ export interface Carried<T> {
 
 /** An `AsyncIterable` that can also yield its values with their leases (see `LEASED`). */
 export interface LeaseSource<T> extends AsyncIterable<T> {
-  /** Opens the values with their leases: what `pipe` reads, so its stages can carry them. */
-  [LEASED](signal?: AbortSignal): AsyncIterator<Carried<T>>;
+  /**
+   * Opens the values with their leases: what `pipe` reads, so its stages can carry them. `drain`
+   * (a `takeUntil` signal right after the source) stops reading and ends once what was read is out.
+   */
+  [LEASED](signal?: AbortSignal, drain?: AbortSignal): AsyncIterator<Carried<T>>;
 }
 
 export function isLeaseSource(value: unknown): value is LeaseSource<unknown> {

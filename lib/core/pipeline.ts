@@ -6,7 +6,7 @@ import { describe } from '../util/validate.js';
 import { captureStack, recording } from '../util/registry.js';
 import type { Stage } from './types.js';
 import { isLeaseSource, LEASED, type LeaseSource } from './lease.js';
-import { leaseStages } from './lease-stages.js';
+import { drainOf, leaseStages } from './lease-stages.js';
 import { LeasedOutlet } from './leased-outlet.js';
 
 /**
@@ -50,7 +50,8 @@ export function makePipeline<T>(
 ): Pipeline<T> {
   const inner = input instanceof Pipeline ? parts.get(input) : undefined;
   const leased = inner ? inner.leased : isLeaseSource(input);
-  const added = leased ? leaseStages(stages, 1) : stages;
+  const drain = leased && !inner ? drainOf(stages[0]) : undefined;
+  const added = leased ? leaseStages(drain ? stages.slice(1) : stages, drain ? 2 : 1) : stages;
   const own: Parts = inner
     ? {
         source: inner.source,
@@ -60,7 +61,7 @@ export function makePipeline<T>(
         leased,
       }
     : {
-        source: leased ? carriedValues(input as LeaseSource<unknown>) : input,
+        source: leased ? carriedValues(input as LeaseSource<unknown>, drain) : input,
         stages: added,
         signals: signal ? [signal] : [],
         builtAt: captureStack(),
@@ -122,8 +123,8 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
 }
 
 /** The `Carried` values of a source that carries leases, as the source of a pipeline. */
-function carriedValues(source: LeaseSource<unknown>): AsyncIterable<unknown> {
-  return { [Symbol.asyncIterator]: (signal?: AbortSignal) => source[LEASED](signal) };
+function carriedValues(source: LeaseSource<unknown>, drain: AbortSignal | undefined): AsyncIterable<unknown> {
+  return { [Symbol.asyncIterator]: (signal?: AbortSignal) => source[LEASED](signal, drain) };
 }
 
 /** A segment in the user's words: its operators and where they stand in the `pipe` call. */

@@ -13,7 +13,12 @@ export type StageImpl = (source: AsyncIterable<any>, context: StageContext) => A
  */
 export type StageSpec =
   | { readonly ops: readonly Op[] }
-  | { readonly impl: StageImpl; readonly leased?: (() => Stage<any, any>[]) | undefined };
+  | {
+      readonly impl: StageImpl;
+      readonly leased?: (() => Stage<any, any>[]) | undefined;
+      /** `takeUntil(signal)`'s signal: right after a source that carries leases, it drains it. */
+      readonly drain?: AbortSignal | undefined;
+    };
 
 export function stageSpec(stage: unknown): StageSpec | undefined {
   return typeof stage === 'function' ? (stage as { [STAGE_SPEC]?: StageSpec })[STAGE_SPEC] : undefined;

@@ -30,6 +30,9 @@ export function takeUntil<T>(notifier: AbortSignal | PromiseLike<unknown>): Stag
     (source, { signal }) => new TakeUntilEngine<T>(source as AsyncIterable<T>, signal, notifier).outlet,
     // Carried values pass as they are; those never let through are not done, so not acknowledged.
     () => [takeUntil(notifier)],
+    // Right after a broker source with `ack: 'auto'`, an abort signal drains that source instead,
+    // so what it read is handed over and acknowledged rather than left pending (see `leaseStages`).
+    notifier instanceof AbortSignal ? notifier : undefined,
   );
 }
 
