@@ -142,3 +142,15 @@ describe('pipelines over a source that carries leases', () => {
     ).toThrow(/`foreign` \(a foreign stage\) at position 2/);
   });
 });
+
+describe('combinators that do not carry acknowledgements', () => {
+  it('refuse a source with ack: auto rather than acknowledge early', async () => {
+    const { merge, tee, split, zip, concat } = await import('../../lib/index.js');
+    const { source } = leased(1);
+    expect(() => merge(source, [1])).toThrow(/merge .*position 1/);
+    expect(() => tee(pipe(source), 2)).toThrow(/tee/);
+    expect(() => split(source, 2)).toThrow(/split/);
+    expect(() => zip([1], source)).toThrow(/zip .*position 2/);
+    expect(() => concat(source)).toThrow(/concat/);
+  });
+});

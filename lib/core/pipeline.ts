@@ -122,6 +122,23 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
   }
 }
 
+/**
+ * For the combinators that do not carry acknowledgements yet (`tee`, `split`, `merge`, `zip`,
+ * `concat`): a source with `ack: 'auto'` is refused, since reading it as a plain source would
+ * acknowledge each message as soon as the combinator took the next, before its readers were done.
+ * @internal
+ */
+export function refuseLeases(name: string, sources: readonly unknown[]): void {
+  sources.forEach((source, i) => {
+    const leased = isLeaseSource(source) || (source instanceof Pipeline && parts.get(source)!.leased);
+    if (leased)
+      throw new TypeError(
+        `Expected the sources of ${name} not to be broker sources with \`ack: 'auto'\` (it cannot carry ` +
+          `acknowledgements), got one at position ${i + 1}; use \`ack: 'manual'\` and \`message.ack()\``,
+      );
+  });
+}
+
 /** The `Carried` values of a source that carries leases, as the source of a pipeline. */
 function carriedValues(source: LeaseSource<unknown>, drain: AbortSignal | undefined): AsyncIterable<unknown> {
   return { [Symbol.asyncIterator]: (signal?: AbortSignal) => source[LEASED](signal, drain) };
