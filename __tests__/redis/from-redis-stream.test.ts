@@ -266,3 +266,27 @@ async function waitForClient(redis: Redis, name: string, command: string): Promi
   }
 }
 void scope;
+
+describeRedis('fromRedisStream leases', () => {
+  let redis: Redis;
+  beforeAll(() => void (redis = new Redis({ host: '127.0.0.1', port: 6379 })));
+  afterAll(() => redis.quit());
+
+  it("aborts a message's signal when another consumer claimed it", async () => {
+    const stream = uniqueName('lease');
+    const group = uniqueName('group');
+    try {
+      await writeRedisStream([1], redis, { stream });
+      const iterator = fromRedisStream<number>(redis, { stream, group, consumer: 'a', claimIdleMs: 100 })[
+        Symbol.asyncIterator
+      ]();
+      const { value: message } = await iterator.next();
+      await redis.call('XCLAIM', stream, group, 'b', 0, message!.id); // b takes it over
+      await new Promise((resolve) => message!.signal.addEventListener('abort', resolve, { once: true }));
+      expect(String(message!.signal.reason)).toMatch(/lease .* was lost/);
+      await iterator.return!();
+    } finally {
+      await redis.del(stream);
+    }
+  });
+});

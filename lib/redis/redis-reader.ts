@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Delivery, Reader } from '../ack/reader.js';
 import { onAbort } from '../util/abort.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { entriesOf, fieldsOf, type RawEntry } from './redis-reply.js';
 
 export interface RedisReadOptions<T> {
@@ -29,15 +30,19 @@ export class RedisReader<T> implements Reader<T> {
   private ownCursor = '0';
   private claimAt = 0;
   private claimCursor = '0-0';
+  private readonly keeper: LeaseKeeper;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisReadOptions<T>,
     private readonly held: ReadonlyMap<string, unknown>,
-  ) {}
+  ) {
+    this.keeper = new LeaseKeeper(redis, options, held);
+  }
 
   async read(max: number, signal: AbortSignal): Promise<Delivery<T>[]> {
     await (this.grouped ??= this.createGroup());
+    this.keeper.start();
     const { stream, group, consumer, claimIdleMs } = this.options;
     if (performance.now() >= this.claimAt) {
       const [cursor, entries] = (await this.redis.call(
@@ -76,6 +81,7 @@ export class RedisReader<T> implements Reader<T> {
   }
 
   close(): Promise<void> {
+    this.keeper.stop();
     const connection = this.connection;
     this.dropConnection();
     if (connection === undefined || connection.status === 'end') return Promise.resolve();
