@@ -233,6 +233,23 @@ describeRedis('fromRedisStream', () => {
     expect(await pending('a')).toEqual([]);
   });
 
+  it('opens no connection and leaves no listener when stopped between two commands (take ending)', async () => {
+    for (let i = 0; i < 10; i++) {
+      await writeRedisStream([1, 2, 3], redis, { stream });
+      const source = fromRedisStream<number>(redis, { stream, group, consumer: `c${i}`, ack: 'auto' });
+      const out = await collect(
+        pipe(
+          source,
+          parallelMap(async (n: number) => n, { concurrency: 2 }),
+          take(3),
+        ),
+      );
+      expect(out.sort()).toEqual([1, 2, 3]);
+      expect(await pending()).toEqual([]);
+      await scope().check();
+    }
+  });
+
   it('refuses at build time a stage that cannot carry acknowledgements', () => {
     const source = fromRedisStream<number>(redis, { stream, group, consumer: 'a', ack: 'auto' });
     async function* double(input: AsyncIterable<number>) {

@@ -31,6 +31,7 @@ export class RedisReader<T> implements Reader<T> {
   private claimAt = 0;
   private claimCursor = '0-0';
   private readonly keeper: LeaseKeeper;
+  private closed = false;
 
   constructor(
     private readonly redis: Redis,
@@ -60,6 +61,8 @@ export class RedisReader<T> implements Reader<T> {
       this.claimAt = cursor === '0-0' ? performance.now() + claimIdleMs / 2 : 0;
       if (entries.length > 0) return this.pending(entries);
     }
+    // Stopped while a command above was answered: no connection is opened again, no listener added.
+    if (signal.aborted || this.closed) return [];
     if (this.own) {
       const entries = await this.readOwn(this.reading(), max);
       if (entries.length === 0) this.own = false;
@@ -81,6 +84,7 @@ export class RedisReader<T> implements Reader<T> {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     this.keeper.stop();
     const connection = this.connection;
     this.dropConnection();
@@ -140,6 +144,7 @@ export class RedisReader<T> implements Reader<T> {
   /** A BLOCK read raced against the connection's `close`: a killed connection never answers it. */
   private blockingRead(max: number, signal: AbortSignal): Promise<Delivery<T>[]> {
     const { stream, group, consumer, block } = this.options;
+    if (signal.aborted || this.closed) return Promise.resolve([]);
     const connection = this.reading();
     return new Promise<Delivery<T>[]>((resolve, reject) => {
       const closed = (): void => {
