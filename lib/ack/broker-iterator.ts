@@ -1,4 +1,4 @@
-import { DONE } from '../core/brand.js';
+import { DONE, OWN } from '../core/brand.js';
 import { onAbort } from '../util/abort.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 import { BrokerMessage } from './message.js';
@@ -71,11 +71,17 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
     });
   }
 
+  /**
+   * Marked as sluice's own: a pending `next()` is answered at once, and what `return()` waits for
+   * is the connection going and, unless it was an abort, the settles sent, so a pipeline that
+   * ends has sent its last acknowledgement before its consumer goes on.
+   */
   async return(): Promise<IteratorResult<BrokerMessage<T>>> {
+    const aborted = this.failure !== undefined && !this.returned;
     this.returned = true;
     this.halt(new DOMException('The pipeline stopped reading the broker source', 'AbortError'), false);
     // A `break` waits until the connection is gone and the messages given back are settled.
-    await Promise.all([this.closing, ...this.settling]);
+    await Promise.all([this.closing, ...(aborted ? [] : this.settling)]);
     return DONE;
   }
 
@@ -174,3 +180,5 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
     this.closing = this.reader?.close().catch(() => {});
   }
 }
+
+Object.defineProperty(BrokerIterator.prototype, OWN, { value: true });

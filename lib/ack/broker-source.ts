@@ -1,3 +1,4 @@
+import { OWN } from '../core/brand.js';
 import { LEASED, type Carried, type Lease, type LeaseSource } from '../core/lease.js';
 import { BrokerIterator, type BrokerIteratorOptions } from './broker-iterator.js';
 import { MessageLease, type Message } from './message.js';
@@ -39,6 +40,7 @@ export function autoSource<T>(options: Options<T>): LeaseSource<T> {
       signals: [options.signal, signal],
     });
     return {
+      [OWN]: true,
       next: () =>
         messages.next().then((result): IteratorResult<Carried<T>> => {
           if (result.done) return result;
@@ -49,7 +51,7 @@ export function autoSource<T>(options: Options<T>): LeaseSource<T> {
           };
         }),
       return: () => messages.return() as Promise<IteratorResult<Carried<T>>>,
-    };
+    } as AsyncIterator<Carried<T>>;
   };
   return {
     [LEASED]: open,
@@ -61,6 +63,7 @@ export function autoSource<T>(options: Options<T>): LeaseSource<T> {
 function releasingOnNext<T>(carried: AsyncIterator<Carried<T>>): AsyncIterator<T> {
   let held: Lease | undefined;
   return {
+    [OWN]: true,
     next: () => {
       held?.release();
       held = undefined;
@@ -74,5 +77,5 @@ function releasingOnNext<T>(carried: AsyncIterator<Carried<T>>): AsyncIterator<T
       held = undefined;
       return carried.return!() as Promise<IteratorResult<T>>;
     },
-  };
+  } as AsyncIterator<T>;
 }

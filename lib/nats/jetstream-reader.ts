@@ -49,6 +49,7 @@ export class JetStreamReader<T> implements Reader<T> {
   async read(): Promise<Delivery<T>[]> {
     this.messages ??= this.open();
     const messages = await this.messages;
+    if (this.closed) return []; // stopped meanwhile: the iterator is the close's now
     this.iterator ??= messages[Symbol.asyncIterator]();
     const next = (this.pendingNext ??= this.iterator.next());
     const result = await new Promise<IteratorResult<JsMsg>>((resolve, reject) => {
@@ -104,7 +105,7 @@ export class JetStreamReader<T> implements Reader<T> {
     for (const message of await this.takeBuffered(messages)) message.nak();
     // stop() ends a pending next(); the client's close() settles only once its iterator returned.
     messages.stop();
-    const iterator = this.iterator ?? messages[Symbol.asyncIterator]();
+    const iterator = (this.iterator ??= messages[Symbol.asyncIterator]());
     void Promise.resolve(iterator.return?.()).catch(() => {});
     await messages.close();
   }
