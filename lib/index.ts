@@ -1,5 +1,6 @@
 export type {
   CallbackContext,
+  Message,
   Callback,
   DropPolicy,
   Overflow,

@@ -5,9 +5,9 @@
 //
 //   node scripts/check-package.mjs [sluice-x.y.z.tgz]   (packs the repo when no tarball is given)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
@@ -126,6 +126,35 @@ for (const [file, code] of Object.entries(workerErrors)) {
     Object.entries(want).every(([key, value]) => got[key] === value) && typeof got.errno === 'number',
     `${file}: a worker's fs error keeps name, code, errno, syscall and path (${JSON.stringify(got)})`,
   );
+}
+
+// The broker adapters are optional entries: `import 'sluice'` never loads them or their clients.
+const loaded = run(
+  'node',
+  [
+    '-e',
+    "require('sluice'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /ioredis|@nats-io|[\\/](redis|nats|ack)[\\/]/.test(k))))",
+  ],
+  dir,
+);
+check(loaded.trim() === '[]', `require('sluice') loads no broker module (${loaded.trim()})`);
+const esmGraph = (file, seen = new Set()) => {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  for (const [, spec] of code.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]/g))
+    if (spec.startsWith('.')) esmGraph(join(dirname(file), spec), seen);
+    else seen.add(spec);
+  return seen;
+};
+const reached = [...esmGraph(join(dir, 'node_modules/sluice/dist/esm/index.js'))].filter((f) =>
+  /ioredis|@nats-io|[\\/](redis|nats|ack)[\\/]/.test(f),
+);
+check(reached.length === 0, `import 'sluice' reaches no broker module (${reached.join(', ') || 'none'})`);
+// Without the optional peers installed, the entries still load (their client types are type-only).
+for (const entry of ['sluice/redis', 'sluice/nats']) {
+  const names = run('node', ['-e', `console.log(Object.keys(require('${entry}')).join(','))`], dir);
+  check(names.includes('from'), `require('${entry}') loads without its peer installed (${names.trim()})`);
 }
 
 if (failures.length > 0) process.exit(1);

@@ -46,6 +46,8 @@ try {
       'sluice/testing': ['./lib/testing/index.ts'],
       'sluice/inspect': ['./lib/inspect/index.ts'],
       'sluice/otel': ['./lib/otel/index.ts'],
+      'sluice/redis': ['./lib/redis/index.ts'],
+      'sluice/nats': ['./lib/nats/index.ts'],
     },
   };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }, null, 2));

@@ -25,8 +25,14 @@ export function fusedStage<I, O>(op: Op): Stage<I, O> {
  * A stage sluice implements itself. What it returns is marked as sluice's own: it honours the
  * signal it is given, so the stage reading it may wait for its `return()`.
  */
-export function implStage<I, O>(impl: StageImpl): Stage<I, O> {
+export function implStage<I, O>(
+  impl: StageImpl,
+  leased?: () => Stage<any, any>[],
+  drain?: AbortSignal,
+): Stage<I, O> {
   return defineStage({
+    leased,
+    drain,
     impl: (source, context) => {
       const output = impl(source, context);
       if (!isOwn(output)) Object.defineProperty(output, OWN, { value: true });
@@ -41,6 +47,8 @@ export function implStage<I, O>(impl: StageImpl): Stage<I, O> {
  */
 export function engineStage<I, O>(
   impl: (source: AsyncIterable<any>, context: StageContext) => Outlet<any>,
+  leased?: () => Stage<any, any>[],
+  drain?: AbortSignal,
 ): Stage<I, O> {
-  return defineStage({ impl, engine: true });
+  return defineStage({ impl, engine: true, leased, drain });
 }

@@ -17,6 +17,9 @@ import { PipelineRun, type RunObserver } from './pipeline-run.js';
 import { OBSERVER, type Meter } from './meter.js';
 import { gaugeStages, meterSegment, meterStage, TRACING } from './meter-build.js';
 import type { Stage } from './types.js';
+import { isLeaseSource, LEASED, type LeaseSource } from './lease.js';
+import { drainOf, leaseStages } from './lease-stages.js';
+import { LeasedOutlet } from './leased-outlet.js';
 
 /**
  * A pipeline: an `AsyncIterable` that owns its stages. Each iteration builds the stages afresh
@@ -45,6 +48,8 @@ interface Parts {
   readonly meter: RunObserver | undefined;
   /** `captureStacks` or `SLUICE_TRACE=1`: every run is metered, for exact times in a dump. */
   readonly trace: boolean;
+  /** The source carries leases (`ack: 'auto'`): the stages run over `Carried` values. */
+  readonly leased: boolean;
 }
 
 /** What `pipe` was given besides its stages. */
@@ -71,16 +76,28 @@ export function makePipeline<T>(
   const inner = input instanceof Pipeline ? parts.get(input) : undefined;
   const meter = given?.[OBSERVER];
   const trace = captureStacks ?? (inner?.trace || TRACE_ALL);
+  const leased = inner ? inner.leased : isLeaseSource(input);
+  const drain = leased && !inner ? drainOf(stages[0]) : undefined;
+  const added = leased ? leaseStages(drain ? stages.slice(1) : stages, drain ? 2 : 1) : stages;
   const own: Parts = inner
     ? {
         source: inner.source,
-        stages: [...inner.stages, ...stages],
+        stages: [...inner.stages, ...added],
         signals: signal && !inner.signals.includes(signal) ? [...inner.signals, signal] : inner.signals,
         builtAt: inner.builtAt ?? captureStack(trace),
         meter: meter ?? inner.meter,
         trace,
+        leased,
       }
-    : { source: input, stages, signals: signal ? [signal] : [], builtAt: captureStack(trace), meter, trace };
+    : {
+        source: leased ? carriedValues(input as LeaseSource<unknown>, drain) : input,
+        stages: added,
+        signals: signal ? [signal] : [],
+        builtAt: captureStack(trace),
+        meter,
+        trace,
+        leased,
+      };
   const pipeline = Object.create(Pipeline.prototype) as Pipeline<T>;
   parts.set(pipeline, own);
   return pipeline;
@@ -95,15 +112,16 @@ export function makePipeline<T>(
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
-  const { source, stages, signals, builtAt, meter, trace } = parts.get(pipeline)!;
+  const { source, stages, signals, builtAt, meter, trace, leased } = parts.get(pipeline)!;
   const named = recording(); // labels are for the ledger: built only while it records
   const groups = groupStages(stages);
   const run = new PipelineRun(builtAt, meter ?? (trace ? TRACING : undefined));
   const last = groups.length - 1;
   const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
-  // Nothing fused after the last engine, at most one signal, no meter: it serves the reader (direct.ts).
+  // Nothing fused after the last engine, one signal at most, no meter, no leases: it serves the
+  // reader (direct.ts).
   const open = last === 0 ? openerOf(source) : undefined;
-  const direct = !run.metered && userSignals.length <= 1 && endsInEngine(groups, open);
+  const direct = !run.metered && !leased && userSignals.length <= 1 && endsInEngine(groups, open);
   if (open && direct) {
     const own = userSignals.length === 0 ? new AbortController() : undefined;
     const outlet = open(userSignals[0] ?? own!.signal);
@@ -141,7 +159,8 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
     );
     if (run.metered) gaugeStages(run.stages, segment);
     segment.outlet.builtAt = builtAt;
-    if (i === last) return segment.outlet as Outlet<T>;
+    if (i === last)
+      return (leased ? new LeasedOutlet(segment.outlet as Outlet<any>) : segment.outlet) as Outlet<T>;
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
     const engineLast = direct && i + 1 === last;
@@ -171,4 +190,14 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       return serveDirectly(own as Outlet<T>, controllers[i + 1], run, stand);
     }
   }
+}
+
+/** Whether `source` is a pipeline over a source that carries leases (`ack: 'auto'`). @internal */
+export function isLeasedPipeline(source: unknown): boolean {
+  return source instanceof Pipeline && parts.get(source)!.leased;
+}
+
+/** The `Carried` values of a source that carries leases, as the source of a pipeline. */
+function carriedValues(source: LeaseSource<unknown>, drain: AbortSignal | undefined): AsyncIterable<unknown> {
+  return { [Symbol.asyncIterator]: (signal?: AbortSignal) => source[LEASED](signal, drain) };
 }

@@ -9,6 +9,31 @@ export interface CallbackContext {
   readonly signal: AbortSignal;
   /** Zero-based position of the value in the stage's input. */
   readonly index: number;
+  /**
+   * In a pipeline over a broker source with `ack: 'auto'` (`sluice/redis`, `sluice/nats`): the
+   * message the value came from; undefined for a batch (see `messages`) and everywhere else.
+   */
+  readonly message?: Message<unknown> | undefined;
+  /** With `ack: 'auto'`: every message the value came from (a batch's, say). */
+  readonly messages?: readonly Message<unknown>[] | undefined;
+}
+
+/**
+ * A message from a broker, as `fromRedisStream` and `fromJetStream` yield it (`ack: 'manual'`), or
+ * as callbacks see it on `context.message` (`ack: 'auto'`).
+ */
+export interface Message<T> {
+  /** The broker's id: the Redis entry id, or the JetStream stream sequence as a string. */
+  readonly id: string;
+  readonly value: T;
+  /** How many times the broker has delivered it, this time included (1 the first time). */
+  readonly deliveries: number;
+  /** Acknowledges it: it is never delivered again. Idempotent: the first `ack`/`nak` wins. */
+  ack(): Promise<void>;
+  /** Gives it back to be delivered again, after `delay` ms if given. Idempotent likewise. */
+  nak(options?: { delay?: number | undefined }): Promise<void>;
+  /** Aborts when the pipeline stops (abort, `break`, an error) or the message's lease is lost. */
+  readonly signal: AbortSignal;
 }
 
 /**

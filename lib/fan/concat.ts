@@ -1,3 +1,4 @@
+import { refuseLeases } from '../core/refuse-leases.js';
 import { from } from '../core/from.js';
 import { engineSource } from '../core/engine-source.js';
 import { MergeEngine } from './merge-core.js';
@@ -15,6 +16,7 @@ import type { Source, SourceValue } from '../core/types.js';
  * for await (const row of pipe(concat(cachedRows, fetchRows(since)), { signal })) render(row);
  */
 export function concat<S extends Source<any>[]>(...sources: S): Pipeline<SourceValue<S[number]>> {
+  refuseLeases('concat', sources);
   const iterables = sources.map((source) => from(source));
   return pipe(
     engineSource(

@@ -1,3 +1,5 @@
+import { callLeased, type Carried } from '../core/lease.js';
+import { derived } from '../core/derived.js';
 import { engineStage } from '../core/define-stage.js';
 import { map } from '../stages/map.js';
 import { MergeEngine } from './merge-core.js';
@@ -34,5 +36,12 @@ export function flatMap<I, O>(fn: Callback<I, Source<O>>, options: FlatMapOption
   return engineStage(
     (source, { signal }) =>
       new MergeEngine<O>(sources(source, { signal }), [], concurrency, signal, 'flatMap').outlet,
+    () => [
+      flatMap(
+        (c: Carried<I>, context) =>
+          callLeased(fn, c, context, (inner) => derived(inner as Source<O>, c.lease)) as Source<Carried<O>>,
+        options,
+      ),
+    ],
   );
 }

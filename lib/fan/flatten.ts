@@ -1,4 +1,7 @@
-import { engineStage } from '../core/define-stage.js';
+import type { Carried } from '../core/lease.js';
+import { derived } from '../core/derived.js';
+import { MAP } from '../core/ops.js';
+import { fusedStage, engineStage } from '../core/define-stage.js';
 import { MergeEngine } from './merge-core.js';
 import type { Source, Stage } from '../core/types.js';
 
@@ -12,5 +15,8 @@ import type { Source, Stage } from '../core/types.js';
  * pipe(pages, map((page) => page.items), flatten());
  */
 export function flatten<T>(): Stage<Source<T>, T> {
-  return engineStage((sources, { signal }) => new MergeEngine(sources, [], 1, signal, 'flatten').outlet);
+  return engineStage(
+    (sources, { signal }) => new MergeEngine(sources, [], 1, signal, 'flatten').outlet,
+    () => [fusedStage({ kind: MAP, fn: (c: Carried<Source<T>>) => derived(c.value, c.lease) }), flatten()],
+  );
 }

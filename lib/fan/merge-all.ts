@@ -1,4 +1,7 @@
-import { engineStage } from '../core/define-stage.js';
+import { fusedStage, engineStage } from '../core/define-stage.js';
+import { MAP } from '../core/ops.js';
+import type { Carried } from '../core/lease.js';
+import { derived } from '../core/derived.js';
 import { MergeEngine } from './merge-core.js';
 import { assertCount, assertOptions } from '../util/validate.js';
 import type { Source, Stage } from '../core/types.js';
@@ -24,5 +27,9 @@ export function mergeAll<T>(options: MergeAllOptions = {}): Stage<Source<T>, T> 
   assertCount('concurrency', concurrency, 1, true);
   return engineStage(
     (sources, { signal }) => new MergeEngine(sources, [], concurrency, signal, 'mergeAll').outlet,
+    () => [
+      fusedStage({ kind: MAP, fn: (c: Carried<Source<T>>) => derived(c.value, c.lease) }),
+      mergeAll(options),
+    ],
   );
 }

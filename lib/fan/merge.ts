@@ -1,3 +1,4 @@
+import { refuseLeases } from '../core/refuse-leases.js';
 import { from } from '../core/from.js';
 import { engineSource } from '../core/engine-source.js';
 import { MergeEngine } from './merge-core.js';
@@ -18,6 +19,7 @@ import type { Source, SourceValue } from '../core/types.js';
  * for await (const event of pipe(merge(clicks, keys, ticks), { signal })) handle(event);
  */
 export function merge<S extends Source<any>[]>(...sources: S): Pipeline<SourceValue<S[number]>> {
+  refuseLeases('merge', sources);
   const iterables = sources.map((source) => from(source));
   return pipe(
     engineSource(

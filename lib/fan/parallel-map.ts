@@ -12,6 +12,7 @@ import {
 } from '../util/validate.js';
 import { TimeoutError } from '../core/errors.js';
 import type { Callback, Stage } from '../core/types.js';
+import { callLeased, type Carried } from '../core/lease.js';
 
 /** Options of `parallelMap`. */
 export interface ParallelMapOptions<I = any> {
@@ -68,6 +69,16 @@ export function parallelMap<I, O>(
         ordered,
         'parallelMap',
       ).outlet,
+    // Carrying acknowledgements, each output keeps the lease of the input it was made from.
+    () => [
+      parallelMap(
+        (c: Carried<I>, context) => callLeased(fn, c, context, (value) => ({ value, lease: c.lease })),
+        {
+          ...options,
+          key: key && ((c: Carried<I>) => key(c.value)),
+        },
+      ),
+    ],
   );
 }
 

@@ -1,3 +1,4 @@
+import { refuseLeases } from '../core/refuse-leases.js';
 import { OrphanError } from '../core/errors.js';
 import { Fifo } from '../util/fifo.js';
 import { EMPTY, type Policy } from './policy.js';
@@ -49,6 +50,7 @@ export function split<T, N extends number>(
   options?: SplitOptions<T>,
 ): Outputs<Branch<T>, N>;
 export function split<T>(source: Source<T>, n: number, options: SplitOptions<T> = {}): Branch<T>[] {
+  refuseLeases('split', [source]);
   assertCount('n', n, 1);
   assertOptions('options', options);
   const { by, capacity = 0, signal } = options;

@@ -1,3 +1,4 @@
+import { refuseLeases } from '../core/refuse-leases.js';
 import { EMPTY, route, type Branch, type Policy } from './router.js';
 import { assertCount, assertOptions, assertSignal } from '../util/validate.js';
 import type { Outputs, SignalOptions, Source } from '../core/types.js';
@@ -36,6 +37,7 @@ export function tee<T, N extends number>(
   options?: TeeOptions,
 ): Outputs<Branch<T>, N>;
 export function tee<T>(source: Source<T>, n: number, options: TeeOptions = {}): Branch<T>[] {
+  refuseLeases('tee', [source]);
   assertCount('n', n, 1);
   assertOptions('options', options);
   const { capacity = 1, signal } = options;

@@ -1,3 +1,4 @@
+import { refuseLeases } from '../core/refuse-leases.js';
 import { from } from '../core/from.js';
 import { engineSource } from '../core/engine-source.js';
 import { Engine } from '../core/engine.js';
@@ -22,6 +23,7 @@ export type Zipped<S extends readonly unknown[]> = { -readonly [K in keyof S]: S
  * for await (const [name, score] of zip(names, scores)) console.log(name, score);
  */
 export function zip<S extends Source<any>[]>(...sources: S): Pipeline<Zipped<S>> {
+  refuseLeases('zip', sources);
   const iterables = sources.map((source) => from(source));
   return pipe(engineSource((signal) => new ZipEngine<Zipped<S>>(iterables, signal).outlet));
 }

@@ -11,6 +11,8 @@ import {
   describe,
 } from '../util/validate.js';
 import type { Stage } from '../core/types.js';
+import { BatchLease, type Carried } from '../core/lease.js';
+import { map } from './map.js';
 
 /** Options of `batch`. */
 export interface BatchOptions<T = unknown> {
@@ -57,6 +59,14 @@ export function batch<T>(size: number, options: BatchOptions<T> = {}): Stage<T, 
   return engineStage(
     (source, { signal }) =>
       new BatchEngine(source as AsyncIterable<T>, signal, size, maxWait, weights).outlet,
+    // Carrying acknowledgements: a batch holds its items' leases until the batch is done with.
+    () => [
+      batch<Carried<T>>(size, { maxWait, weigh: weigh && ((c) => weigh(c.value)), maxWeight }),
+      map((items: Carried<T>[]) => ({
+        value: items.map((c) => c.value),
+        lease: new BatchLease(items.map((c) => c.lease)),
+      })),
+    ],
   );
 }
 

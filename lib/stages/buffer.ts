@@ -6,6 +6,7 @@ import { dropInto, overflowOptions, type OverflowOptions } from '../core/overflo
 import { assertCount } from '../util/validate.js';
 import { completesNow, later } from '../csp/hand-over.js';
 import type { Overflow, Stage } from '../core/types.js';
+import type { Carried } from '../core/lease.js';
 
 /** Options of `buffer`. */
 export type BufferOptions<T> = OverflowOptions<T>;
@@ -37,6 +38,16 @@ export function buffer<T>(capacity: number, options?: BufferOptions<T>): Stage<T
   return engineStage(
     (source, { signal }) =>
       new BufferEngine(source as AsyncIterable<T>, signal, capacity, overflow, onDrop).outlet,
+    // Carrying acknowledgements: a value a drop policy drops is done with, as a filtered one is.
+    () => [
+      buffer<Carried<T>>(capacity, {
+        overflow,
+        onDrop: (c) => {
+          c.lease.release();
+          onDrop?.(c.value);
+        },
+      }),
+    ],
   );
 }
 

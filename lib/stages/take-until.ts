@@ -28,6 +28,11 @@ export function takeUntil<T>(notifier: AbortSignal | PromiseLike<unknown>): Stag
     throw new TypeError(`Expected \`notifier\` to be an AbortSignal or a promise, got ${describe(notifier)}`);
   return engineStage(
     (source, { signal }) => new TakeUntilEngine<T>(source as AsyncIterable<T>, signal, notifier).outlet,
+    // Carried values pass as they are; those never let through are not done, so not acknowledged.
+    () => [takeUntil(notifier)],
+    // Right after a broker source with `ack: 'auto'`, an abort signal drains that source instead,
+    // so what it read is handed over and acknowledged rather than left pending (see `leaseStages`).
+    notifier instanceof AbortSignal ? notifier : undefined,
   );
 }
 

@@ -1,9 +1,10 @@
 // The showcase: a list of sections run in order. Each section takes the signal Ctrl-C aborts and
 // the output its live view writes to; a later section (a broker demo, say) is one more entry.
+import { distributed } from './distributed.js';
 import { etl } from './etl.js';
 import type { Section } from './section.js';
 
-const sections: Section[] = [etl];
+const sections: Section[] = [etl, distributed];
 
 const interrupt = new AbortController();
 process.once('SIGINT', () => {

@@ -1,0 +1,184 @@
+import { DONE, OWN } from '../core/brand.js';
+import { onAbort } from '../util/abort.js';
+import { deferred, type Deferred } from '../util/deferred.js';
+import { BrokerMessage } from './message.js';
+import type { Delivery, Reader } from './reader.js';
+
+export interface BrokerIteratorOptions<T> {
+  readonly open: (held: ReadonlyMap<string, unknown>) => Reader<T>;
+  /** Most messages read and not yet settled. */
+  readonly count: number;
+  /** On a hard stop, give back every unsettled message (`ack: 'auto'`), not only those never handed out. */
+  readonly nakAll: boolean;
+  /** Graceful stops: the option, and a `takeUntil` signal right after the source. */
+  readonly drains: readonly (AbortSignal | undefined)[];
+  /** The user's signal and the reading stage's. */
+  readonly signals: readonly (AbortSignal | undefined)[];
+}
+
+/**
+ * The iterator of a broker source. It reads only while fewer than `count` messages are unsettled,
+ * so the broker redelivers at most that many after a crash. Ends three ways:
+ * - a drain (the `drain` signal): no more reads; what was read is handed over, then `done`;
+ * - a hard stop (an abort): the reader is closed at once, a pending `next()` rejects with the
+ *   signal's reason, every unsettled message's signal aborts, and those never handed over are
+ *   naked (with `nakAll`, all of them);
+ * - a `return()`: likewise, but it resolves a pending `next()` with `done`, and with `nakAll` the
+ *   messages handed over are left to the stages still holding them, to be acknowledged when done;
+ * - never by itself otherwise: a stream has no end.
+ */
+export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
+  private reader: Reader<T> | undefined;
+  private readonly stop = new AbortController();
+  /** Aborted by a hard stop or a drain: what a read in flight is told. */
+  private readonly reads = new AbortController();
+  private readonly ready: BrokerMessage<T>[] = [];
+  private readonly held = new Map<string, BrokerMessage<T>>();
+  private readonly settling = new Set<Promise<void>>();
+  private slot: Deferred<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+  private state: 'reading' | 'draining' | 'rest-taken' | 'ended' = 'reading';
+  private returned = false;
+  private closing: Promise<void> | undefined;
+  private readonly removers: (() => void)[] = [];
+
+  constructor(private readonly options: BrokerIteratorOptions<T>) {
+    for (const signal of options.signals) {
+      if (signal === undefined) continue;
+      if (signal.aborted) this.halt(signal.reason);
+      else this.removers.push(onAbort(signal, () => this.halt(signal.reason), 'broker source'));
+    }
+    for (const drain of options.drains) {
+      if (drain === undefined || this.failure !== undefined) continue;
+      if (drain.aborted) this.state = 'draining';
+      else
+        this.removers.push(
+          onAbort(drain, () => {
+            if (this.state === 'reading') this.state = 'draining';
+            this.reads.abort(drain.reason);
+          }),
+        );
+    }
+  }
+
+  next(): Promise<IteratorResult<BrokerMessage<T>>> {
+    const result = this.queue.then(() => this.pull());
+    this.queue = result.catch(() => {});
+    return result.catch((error: unknown) => {
+      if (this.returned) return DONE;
+      throw error;
+    });
+  }
+
+  /**
+   * Marked as sluice's own: a pending `next()` is answered at once, and what `return()` waits for
+   * is the connection going and, unless it was an abort, the settles sent, so a pipeline that
+   * ends has sent its last acknowledgement before its consumer goes on.
+   */
+  async return(): Promise<IteratorResult<BrokerMessage<T>>> {
+    const aborted = this.failure !== undefined && !this.returned;
+    this.returned = true;
+    this.halt(new DOMException('The pipeline stopped reading the broker source', 'AbortError'), false);
+    // A `break` waits until the connection is gone and the messages given back are settled.
+    await Promise.all([this.closing, ...(aborted ? [] : this.settling)]);
+    return DONE;
+  }
+
+  private async pull(): Promise<IteratorResult<BrokerMessage<T>>> {
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure.error;
+      if (this.state === 'ended') return DONE;
+      const message = this.ready.shift();
+      if (message !== undefined) return { done: false, value: message };
+      const reader = (this.reader ??= this.options.open(this.held));
+      if (this.state === 'draining') {
+        this.state = 'rest-taken';
+        this.add(await this.race(reader.rest(), this.stop.signal));
+        continue;
+      }
+      if (this.state === 'rest-taken') {
+        this.end();
+        return DONE;
+      }
+      if (this.held.size >= this.options.count) {
+        this.slot ??= deferred<void>();
+        await this.race(this.slot.promise, this.reads.signal).catch(this.unlessDrain);
+        continue;
+      }
+      const read = reader.read(this.options.count - this.held.size, this.reads.signal);
+      this.add(await this.race(read, this.reads.signal).catch(this.unlessDrain));
+    }
+  }
+
+  /** A read cut short by a drain is no failure: the drain goes on with what was read. */
+  private readonly unlessDrain = (error: unknown): [] => {
+    if (this.stop.signal.aborted || !this.reads.signal.aborted) throw error;
+    return [];
+  };
+
+  /** `promise`, or the signal's reason as soon as it aborts (a stuck command never holds us). */
+  private race<R>(promise: Promise<R>, signal: AbortSignal): Promise<R> {
+    promise.catch(() => {}); // a loser's rejection, after the abort, is nobody's
+    const stopped = () => (this.stop.signal.aborted ? this.stop.signal.reason : signal.reason);
+    if (signal.aborted) return Promise.reject(stopped());
+    return new Promise<R>((resolve, reject) => {
+      const remove = onAbort(signal, () => reject(stopped()), 'broker read');
+      promise.then(
+        (value) => (remove(), resolve(value)),
+        (error: unknown) => (remove(), reject(error)),
+      );
+    });
+  }
+
+  private add(deliveries: readonly Delivery<T>[]): void {
+    for (const { id, value, deliveries: count, settle } of deliveries) {
+      if (this.held.has(id)) continue; // read again after a reconnect: already in the pipeline
+      const message = new BrokerMessage(id, value, count, settle, this.settled);
+      this.held.set(id, message);
+      this.ready.push(message);
+    }
+  }
+
+  private readonly settled = (message: BrokerMessage<T>, done: Promise<void>): void => {
+    if (this.held.get(message.id) === message) this.held.delete(message.id);
+    const tracked = done.catch(() => {}).then(() => void this.settling.delete(tracked));
+    this.settling.add(tracked);
+    const slot = this.slot;
+    this.slot = undefined;
+    slot?.resolve();
+  };
+
+  /** Drained: the reader goes, while messages in flight downstream finish and are acknowledged. */
+  private end(): void {
+    this.state = 'ended';
+    this.release();
+  }
+
+  /**
+   * `hard`: an abort (or a failure) stops the whole pipeline, so nothing handed over will be done.
+   * A `return()` only says this source is no longer read: a `takeUntil` after it, say, while the
+   * stages below finish what they hold, so messages handed over may still be acknowledged.
+   */
+  private halt(reason: unknown, hard = true): void {
+    if (this.failure !== undefined || this.state === 'ended') return;
+    this.failure = { error: reason };
+    this.stop.abort(reason);
+    this.reads.abort(reason);
+    const unhanded = new Set(this.ready.splice(0));
+    for (const message of [...this.held.values()]) {
+      const handed = !unhanded.has(message);
+      if (handed && !hard && this.options.nakAll) continue;
+      message.abort(reason);
+      if (!handed || (hard && this.options.nakAll)) message.nak().catch(() => {});
+    }
+    this.release();
+  }
+
+  private release(): void {
+    for (const remove of this.removers.splice(0)) remove();
+    this.closing = this.reader?.close().catch(() => {});
+  }
+}
+
+Object.defineProperty(BrokerIterator.prototype, OWN, { value: true });
