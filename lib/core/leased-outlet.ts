@@ -1,5 +1,5 @@
 import { HALT, OWN } from './brand.js';
-import type { Carried, Lease } from './lease.js';
+import { LEASED, type Carried, type Lease } from './lease.js';
 import type { Outlet } from './outlet.js';
 
 /**
@@ -41,6 +41,11 @@ export class LeasedOutlet<T> implements AsyncIterableIterator<T> {
       sink(carried.value);
       carried.lease.release();
     });
+  }
+
+  /** Read by a stage that carries leases (a tee's output piped further): the values with their leases. */
+  [LEASED](): Outlet<Carried<T>> {
+    return this.inner;
   }
 
   [HALT](reason: unknown): Promise<void> {

@@ -2,9 +2,9 @@ import { isLeaseSource } from './lease.js';
 import { isLeasedPipeline } from './pipeline.js';
 
 /**
- * For the combinators that do not carry acknowledgements yet (`tee`, `split`, `merge`, `zip`,
- * `concat`): a source with `ack: 'auto'` is refused, since reading it as a plain source would
- * acknowledge each message as soon as the combinator took the next, before its readers were done.
+ * For the combinators that do not carry acknowledgements (`zip`, `concat`): a source with
+ * `ack: 'auto'` is refused, since reading it as a plain source would acknowledge each message as
+ * soon as the combinator took the next, before its readers were done.
  * @internal
  */
 export function refuseLeases(name: string, sources: readonly unknown[]): void {

@@ -1,4 +1,5 @@
-import { refuseLeases } from '../core/refuse-leases.js';
+import type { Carried } from '../core/lease.js';
+import { carriedOf, carriesLeases, leaseSource } from './leased-fan.js';
 import { from } from '../core/from.js';
 import { engineSource } from '../core/engine-source.js';
 import { MergeEngine } from './merge-core.js';
@@ -19,7 +20,22 @@ import type { Source, SourceValue } from '../core/types.js';
  * for await (const event of pipe(merge(clicks, keys, ticks), { signal })) handle(event);
  */
 export function merge<S extends Source<any>[]>(...sources: S): Pipeline<SourceValue<S[number]>> {
-  refuseLeases('merge', sources);
+  if (carriesLeases(sources)) {
+    // With `ack: 'auto'` on any source: each value goes on with its message (a plain one has none).
+    const carried = sources.map((source) => carriedOf(source));
+    return pipe(
+      leaseSource<SourceValue<S[number]>>(
+        (signal) =>
+          new MergeEngine<Carried<SourceValue<S[number]>>>(
+            undefined,
+            carried,
+            Infinity,
+            signal ?? new AbortController().signal,
+            'merge',
+          ).outlet,
+      ),
+    );
+  }
   const iterables = sources.map((source) => from(source));
   return pipe(
     engineSource(

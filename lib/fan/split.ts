@@ -1,4 +1,5 @@
-import { refuseLeases } from '../core/refuse-leases.js';
+import type { Carried } from '../core/lease.js';
+import { carriedOf, carriesLeases, leasedBranches } from './leased-fan.js';
 import { OrphanError } from '../core/errors.js';
 import { Fifo } from '../util/fifo.js';
 import { EMPTY, type Policy } from './policy.js';
@@ -50,13 +51,19 @@ export function split<T, N extends number>(
   options?: SplitOptions<T>,
 ): Outputs<Branch<T>, N>;
 export function split<T>(source: Source<T>, n: number, options: SplitOptions<T> = {}): Branch<T>[] {
-  refuseLeases('split', [source]);
   assertCount('n', n, 1);
   assertOptions('options', options);
   const { by, capacity = 0, signal } = options;
   if (by !== undefined) assertFunction('by', by);
   assertCount('capacity', capacity, 0);
   assertSignal('signal', signal);
+  if (carriesLeases([source])) {
+    // With `ack: 'auto'`: each message goes on with its item to the output it is routed to.
+    const policy = by
+      ? new ByKey<Carried<T>>(n, capacity, (carried, index) => by(carried.value, index))
+      : new FirstAsker<Carried<T>>(capacity);
+    return leasedBranches(route(carriedOf(source), n, policy, signal, `split(${n})`));
+  }
   const policy = by ? new ByKey(n, capacity, by) : new FirstAsker<T>(capacity);
   return route(source, n, policy, signal, `split(${n})`);
 }

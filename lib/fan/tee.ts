@@ -1,4 +1,5 @@
-import { refuseLeases } from '../core/refuse-leases.js';
+import type { Carried } from '../core/lease.js';
+import { broadcastLeases, carriedOf, carriesLeases, leasedBranches } from './leased-fan.js';
 import { EMPTY, route, type Branch, type Policy } from './router.js';
 import { assertCount, assertOptions, assertSignal } from '../util/validate.js';
 import type { Outputs, SignalOptions, Source } from '../core/types.js';
@@ -37,12 +38,16 @@ export function tee<T, N extends number>(
   options?: TeeOptions,
 ): Outputs<Branch<T>, N>;
 export function tee<T>(source: Source<T>, n: number, options: TeeOptions = {}): Branch<T>[] {
-  refuseLeases('tee', [source]);
   assertCount('n', n, 1);
   assertOptions('options', options);
   const { capacity = 1, signal } = options;
   assertCount('capacity', capacity, 1);
   assertSignal('signal', signal);
+  if (carriesLeases([source])) {
+    // With `ack: 'auto'`: a message is acknowledged once every output still reading is done with it.
+    const policy = broadcastLeases(new Broadcast<Carried<T>>(n, capacity), n);
+    return leasedBranches(route(carriedOf(source), n, policy, signal, `tee(${n})`));
+  }
   return route(source, n, new Broadcast<T>(n, capacity), signal, `tee(${n})`);
 }
 

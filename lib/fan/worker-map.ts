@@ -10,6 +10,7 @@ import { release, track } from '../util/registry.js';
 import { assertBoolean, assertCount, assertFunction, assertOptions, describe } from '../util/validate.js';
 import { parallelMap } from './parallel-map.js';
 import { reviveWorkerError } from './worker-error.js';
+import { callLeased, type Carried } from '../core/lease.js';
 import type { CallbackContext, Stage } from '../core/types.js';
 
 /** Options of `workerMap`. */
@@ -69,8 +70,11 @@ export function workerMap<I = unknown, O = unknown>(
     throw new TypeError(`Expected \`exportName\` to be a non-empty string, got ${describe(exportName)}`);
   if (transfer !== undefined) assertFunction('transfer', transfer);
   loadPiscina().catch(() => undefined); // a load failure surfaces when the stage starts
-  return implStage((source, { signal }) =>
-    run<I, O>(source, signal, { filename, concurrency, ordered, exportName, transfer }),
+  const settings = { filename, concurrency, ordered, exportName, transfer };
+  return implStage(
+    (source, { signal }) => run<I, O>(source, signal, settings),
+    // Carrying acknowledgements, each output keeps the lease of the input it was made from.
+    () => [implStage((source, { signal }) => run<I, O>(source, signal, { ...settings, carried: true }))],
   );
 }
 
@@ -118,12 +122,14 @@ interface RunOptions<I> {
   ordered: boolean;
   exportName: string;
   transfer: ((value: I) => readonly (TransferListItem | ArrayBufferLike)[]) | undefined;
+  /** The values come as `Carried` (`ack: 'auto'`): each result goes on with its input's lease. */
+  carried?: boolean;
 }
 
 async function* run<I, O>(
   source: AsyncIterable<I>,
   signal: AbortSignal,
-  { filename, concurrency, ordered, exportName, transfer }: RunOptions<I>,
+  { filename, concurrency, ordered, exportName, transfer, carried }: RunOptions<I>,
 ): AsyncGenerator<O> {
   const { Piscina: Pool } = await abortable(loadPiscina(), signal);
   // The inner pipeline's done channel: the pipeline's abort, or a thread crashing between tasks.
@@ -152,7 +158,11 @@ async function* run<I, O>(
     }
   };
   try {
-    yield* parallelMap(call, { concurrency, ordered })(source, { signal: inner.signal });
+    const fn = carried
+      ? (c: Carried<I>, context: CallbackContext) =>
+          callLeased(call, c, context, (value) => ({ value, lease: c.lease }))
+      : call;
+    yield* parallelMap(fn as typeof call, { concurrency, ordered })(source, { signal: inner.signal });
   } finally {
     removeListener();
     await threads.stop();
