@@ -2,7 +2,8 @@ import { isLeaseSource, LEASED, NO_LEASE, type Carried, type LeaseSource } from 
 import { LeasedOutlet } from '../core/leased-outlet.js';
 import type { Outlet } from '../core/outlet.js';
 import { isLeasedPipeline } from '../core/pipeline.js';
-import { from } from '../core/from.js';
+import { pipe } from '../core/pipe.js';
+import { map } from '../stages/map.js';
 import type { Branch, Source } from '../core/types.js';
 import type { Policy } from './policy.js';
 
@@ -27,11 +28,10 @@ export function carriedOf<T>(source: Source<T>): AsyncIterable<Carried<T>> {
     ) => LeasedOutlet<T>;
     return { [Symbol.asyncIterator]: (signal?: AbortSignal) => open.call(source, signal)[LEASED]() };
   }
-  return plainCarried(from(source));
-}
-
-async function* plainCarried<T>(source: AsyncIterable<T>): AsyncGenerator<Carried<T>> {
-  for await (const value of source) yield { value, lease: NO_LEASE };
+  return pipe(
+    source,
+    map((value: T): Carried<T> => ({ value, lease: NO_LEASE })),
+  );
 }
 
 /** A source that carries leases, opened by `open`: `pipe` reads its `Carried` values. */
