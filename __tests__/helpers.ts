@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { getEventListeners } from 'node:events';
 import { runInThisContext } from 'node:vm';
 import { deferred, type Deferred } from '../lib/util/deferred.js';
@@ -181,4 +182,12 @@ export async function failureOf(fn: () => unknown): Promise<unknown> {
   } catch (error) {
     return error;
   }
+}
+
+/** Collects what is published on the diagnostics channel `name` until `stop()`. */
+export function listen(name: string): { messages: any[]; stop: () => void } {
+  const messages: any[] = [];
+  const onMessage = (message: unknown): void => void messages.push(message);
+  subscribe(name, onMessage);
+  return { messages, stop: () => void unsubscribe(name, onMessage) };
 }

@@ -1,16 +1,8 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { listen } from '../helpers.js';
 import { collect, drain, map, named, parallelMap, pipe, range, supervise } from '../../lib/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 
 useLeakCheck();
-
-/** Collects what is published on `name` while the test runs. */
-function listen(name: string): { messages: any[]; stop: () => void } {
-  const messages: any[] = [];
-  const onMessage = (message: unknown): void => void messages.push(message);
-  subscribe(name, onMessage);
-  return { messages, stop: () => void unsubscribe(name, onMessage) };
-}
 
 let open: ReturnType<typeof listen>;
 let close: ReturnType<typeof listen>;

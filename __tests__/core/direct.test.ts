@@ -1,4 +1,3 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   batch,
   collect,
@@ -13,7 +12,7 @@ import {
 } from '../../lib/index.js';
 import { livePipelines } from '../../lib/inspect/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
-import { abortListeners, deferred, spySource, ticks } from '../helpers.js';
+import { abortListeners, deferred, listen, spySource, ticks } from '../helpers.js';
 
 useLeakCheck();
 
@@ -79,13 +78,6 @@ describe('an engine at the end of a pipeline', () => {
 });
 
 describe('an engine at the end of a pipeline, as a run', () => {
-  function listen(name: string): { messages: any[]; stop: () => void } {
-    const messages: any[] = [];
-    const onMessage = (message: unknown): void => void messages.push(message);
-    subscribe(name, onMessage);
-    return { messages, stop: () => void unsubscribe(name, onMessage) };
-  }
-
   it('opens on the first read and closes with how it ended: done, break, error', async () => {
     const open = listen('sluice:pipeline:open');
     const close = listen('sluice:pipeline:close');
@@ -139,17 +131,15 @@ describe('an engine at the end of a pipeline, as a run', () => {
 });
 
 it('publishes no close for a pipeline returned before it was read, with or without an engine at its end', async () => {
-  const close: unknown[] = [];
-  const onClose = (message: unknown): void => void close.push(message);
-  subscribe('sluice:pipeline:close', onClose);
+  const close = listen('sluice:pipeline:close');
   try {
     await pipe(
       range(0, 3),
       map((n: number) => n),
     )[Symbol.asyncIterator]().return!();
     await pipe(range(0, 3), batch(2))[Symbol.asyncIterator]().return!();
-    expect(close).toEqual([]);
+    expect(close.messages).toEqual([]);
   } finally {
-    unsubscribe('sluice:pipeline:close', onClose);
+    close.stop();
   }
 });

@@ -90,6 +90,17 @@ describe('merge with a source that carries leases', () => {
     expect(log.sort()).toEqual(['ack 0', 'ack 1', 'ack 2']);
   });
 
+  it('rejects with the abort reason itself and acknowledges nothing unfinished', async () => {
+    const { source, log } = leased(3);
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const run = forEach(pipe(merge(source), { signal: controller.signal }), (v) => {
+      if (v === 1) controller.abort(reason);
+    });
+    await expect(run).rejects.toBe(reason);
+    expect(log).toEqual(['ack 0']);
+  });
+
   it('acknowledges nothing a for await broke on', async () => {
     const { source, log } = leased(3);
     for await (const v of merge(source)) if (v === 1) break;
