@@ -18,10 +18,10 @@ import { pMapIterable } from 'p-map';
 
 export const CHAIN_ITEMS = Number(process.env.CHAIN_ITEMS ?? 1_000_000);
 export const MERGE_SOURCES = 8;
-export const MERGE_ITEMS = 125_000;
+export const MERGE_ITEMS = Number(process.env.MERGE_ITEMS ?? 125_000);
 export const PARALLEL_ITEMS = Number(process.env.PARALLEL_ITEMS ?? 50_000);
-export const CHANNEL_ITEMS = 1_000_000;
-export const TEE_ITEMS = 1_000_000;
+export const CHANNEL_ITEMS = Number(process.env.CHANNEL_ITEMS ?? 1_000_000);
+export const TEE_ITEMS = Number(process.env.TEE_ITEMS ?? 1_000_000);
 
 async function* numbers(n) {
   for (let i = 0; i < n; i++) yield i;
@@ -295,7 +295,7 @@ async function* handChain(source) {
   }
 }
 
-export const SYNC_ITEMS = 1_000_000;
+export const SYNC_ITEMS = Number(process.env.SYNC_ITEMS ?? 1_000_000);
 // Built before the timed run (see `prepare`), and only for this workload: a million-element array
 // alive in every other workload's process would slow its garbage collector.
 let ARRAY = [];

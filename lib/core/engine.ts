@@ -3,7 +3,7 @@ import { now } from '../util/timers.js';
 import type { EngineProbe, LinkGauge } from './gauge.js';
 import { Inlet, type InletOwner } from './inlet.js';
 import { Outlet, type OutletOwner } from './outlet.js';
-import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
+import { abortReason, END, RETURN, stopOutcome, type Outcome } from './outcome.js';
 
 /**
  * The frame every engine with one outlet stands on (buffer, batch, heartbeat, parallelMap,
@@ -133,6 +133,6 @@ export abstract class SourceEngine<I, O> extends Engine<O> implements InletOwner
 
   protected shutdown(outcome: Outcome): Promise<{ error: unknown } | undefined> {
     this.drop();
-    return this.inlet.close(outcome.kind === 'abort', reasonOf(outcome));
+    return this.inlet.close(outcome.kind === 'abort', abortReason(outcome));
   }
 }

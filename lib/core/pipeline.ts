@@ -21,6 +21,10 @@ import { isLeaseSource, LEASED, type LeaseSource } from './lease.js';
 import { drainOf, leaseStages } from './lease-stages.js';
 import { LeasedOutlet } from './leased-outlet.js';
 
+// Set by Pipeline's static block: the only way in to a pipeline's private parts.
+let partsOf: (pipeline: Pipeline<unknown>) => Parts;
+let build: (parts: Parts) => Pipeline<any>;
+
 /**
  * A pipeline: an `AsyncIterable` that owns its stages. Each iteration builds the stages afresh
  * against its own signal, aborted when the iteration ends however it ends.
@@ -30,7 +34,17 @@ import { LeasedOutlet } from './leased-outlet.js';
  * for await (const n of doubled) console.log(n);
  */
 export class Pipeline<T> implements AsyncIterable<T> {
-  private constructor() {}
+  /** A private field, not a WeakMap entry: an ephemeron per pipeline is what the collector pays for. */
+  readonly #parts: Parts;
+
+  private constructor(parts: Parts) {
+    this.#parts = parts;
+  }
+
+  static {
+    partsOf = (pipeline) => pipeline.#parts;
+    build = (own) => new Pipeline(own);
+  }
 
   /** The optional `signal` is the one ix passes; it stops this iteration like `options.signal`. */
   [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterableIterator<T> {
@@ -59,8 +73,6 @@ export interface BuildOptions {
   captureStacks?: boolean | undefined;
 }
 
-const parts = new WeakMap<Pipeline<unknown>, Parts>();
-
 /** `SLUICE_TRACE=1` when sluice was loaded: read once (reading `process.env` costs a microsecond). */
 const TRACE_ALL = process.env.SLUICE_TRACE === '1';
 
@@ -73,7 +85,7 @@ export function makePipeline<T>(
   stages: readonly Stage<any, any>[],
   { signal, meter: given, captureStacks }: BuildOptions = {},
 ): Pipeline<T> {
-  const inner = input instanceof Pipeline ? parts.get(input) : undefined;
+  const inner = input instanceof Pipeline ? partsOf(input) : undefined;
   const meter = given?.[OBSERVER];
   const trace = captureStacks ?? (inner?.trace || TRACE_ALL);
   const leased = inner ? inner.leased : isLeaseSource(input);
@@ -98,9 +110,7 @@ export function makePipeline<T>(
         trace,
         leased,
       };
-  const pipeline = Object.create(Pipeline.prototype) as Pipeline<T>;
-  parts.set(pipeline, own);
-  return pipeline;
+  return build(own) as Pipeline<T>;
 }
 
 /**
@@ -112,7 +122,7 @@ export function makePipeline<T>(
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
-  const { source, stages, signals, builtAt, meter, trace, leased } = parts.get(pipeline)!;
+  const { source, stages, signals, builtAt, meter, trace, leased } = partsOf(pipeline);
   const named = recording(); // labels are for the ledger: built only while it records
   const groups = groupStages(stages);
   const run = new PipelineRun(builtAt, meter ?? (trace ? TRACING : undefined));
@@ -194,7 +204,7 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
 
 /** Whether `source` is a pipeline over a source that carries leases (`ack: 'auto'`). @internal */
 export function isLeasedPipeline(source: unknown): boolean {
-  return source instanceof Pipeline && parts.get(source)!.leased;
+  return source instanceof Pipeline && partsOf(source).leased;
 }
 
 /** The `Carried` values of a source that carries leases, as the source of a pipeline. */

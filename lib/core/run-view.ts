@@ -38,7 +38,7 @@ export interface LivePipeline {
 
 /** Every pipeline still open (started and not ended), oldest first. */
 export function openPipelines(): LivePipeline[] {
-  return [...liveRuns()].map((run) => viewRun(run, run.clock()));
+  return liveRuns().map((run) => viewRun(run, run.clock()));
 }
 
 export function viewRun(run: PipelineRun, t: number): LivePipeline {

@@ -6,7 +6,7 @@ import { CALL, OpState, SKIP } from './op-state.js';
 import { FILTER, MAP, TAP, type Op } from './ops.js';
 import type { Callback } from './types.js';
 import { Outlet, type OutletOwner } from './outlet.js';
-import { END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
+import { abortReason, END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
 import type { SegmentMeter } from './segment-meter.js';
 import { CALLING, CLOSED, CLOSING, IDLE, listenToStops, PULLING } from './segment-options.js';
 import type { SegmentOptions } from './segment-options.js';
@@ -195,7 +195,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.calls.dispose();
     // An in-flight callback was told by its signal; cleanup waits for it, never for a source.
     if (interrupted === CALLING) await new Promise<void>((resume) => (this.resumeClose = resume));
-    const closeError = await this.inlet.close(outcome.kind === 'abort', reasonOf(outcome));
+    const closeError = await this.inlet.close(outcome.kind === 'abort', abortReason(outcome));
     this.phase = CLOSED;
     this.meter?.finish(outcome, closeError, this.failedOp);
     this.options.final?.end(outcome, closeError);

@@ -2,7 +2,7 @@ import { Engine } from '../core/engine.js';
 import type { EngineProbe } from '../core/gauge.js';
 import { now } from '../util/timers.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
-import { END, reasonOf, type Outcome } from '../core/outcome.js';
+import { abortReason, END, reasonOf, type Outcome } from '../core/outcome.js';
 import { CallContext, CallSignals } from '../util/call-signals.js';
 import { NOTHING, RingWindow, type ReorderWindow } from './ring-window.js';
 
@@ -140,6 +140,6 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
     if (this.running > 0) await new Promise<void>((resolve) => (this.allSettled = resolve));
     this.byIndex.clear();
     this.inOrder.length = 0;
-    return this.inlet.close(outcome.kind === 'abort', reasonOf(outcome));
+    return this.inlet.close(outcome.kind === 'abort', abortReason(outcome));
   }
 }

@@ -1,7 +1,7 @@
 import { from } from '../core/from.js';
 import { Inlet, type InletOwner } from '../core/inlet.js';
 import { Outlet } from '../core/outlet.js';
-import { END, reasonOf, RETURN, type Outcome } from '../core/outcome.js';
+import { abortReason, END, reasonOf, RETURN, type Outcome } from '../core/outcome.js';
 import type { Branch, Source } from '../core/types.js';
 import { onAbort, stopUpstream } from '../util/abort.js';
 import { captureStack, release, track, type Resource } from '../util/registry.js';
@@ -197,7 +197,7 @@ class Router<T> implements InletOwner<T> {
       this.removeListener?.();
       const abort = this.outcome?.kind === 'abort';
       stopUpstream(this.controller, this.outcome ? reasonOf(this.outcome) : reasonOf(RETURN), abort);
-      const failure = await this.inlet.close(abort, this.outcome && reasonOf(this.outcome));
+      const failure = await this.inlet.close(abort, this.outcome && abortReason(this.outcome));
       release(this.resource);
       return failure;
     })();
