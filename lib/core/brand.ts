@@ -8,17 +8,23 @@ export const OWN = Symbol('sluice.own');
 
 /**
  * `next()` without the promise, offered by sluice's own outlets. The reader passes its handlers;
- * a result ready now is returned (and no handler is called), otherwise `undefined` is returned and
- * exactly one handler is called later, or at once for an error. It saves a promise and a microtask
- * per item between sluice's stages, and a reader can take a run of ready values in a loop.
+ * a value ready now is returned as it is (and no handler is called), `ENDED` if the iteration is
+ * over; otherwise `PENDING` is returned and exactly one handler is called later, or at once for an
+ * error. It saves a promise, a microtask and a result object per item between sluice's stages, and
+ * a reader can take a run of ready values in a loop.
  */
 export const REQUEST = Symbol('sluice.request');
+
+/** What `[REQUEST]` answers when no value is ready: a handler will be called. */
+export const PENDING: unique symbol = Symbol('sluice.pending');
+/** What `[REQUEST]` answers when the iteration is over. */
+export const ENDED: unique symbol = Symbol('sluice.ended');
 
 export type Resolve<T> = (result: IteratorResult<T>) => void;
 export type Reject = (error: unknown) => void;
 
 export interface Requestable<T> {
-  [REQUEST](resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined;
+  [REQUEST](resolve: Resolve<T>, reject: Reject): T | typeof PENDING | typeof ENDED;
 }
 
 /**

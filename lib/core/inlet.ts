@@ -2,7 +2,7 @@ import { release, track, type Resource } from '../util/registry.js';
 import { closeOpened, readFailure } from './close-source.js';
 import { timeForATurn } from './turns.js';
 import { describe } from '../util/validate.js';
-import { isOwn, REQUEST, type Requestable } from './brand.js';
+import { ENDED, isOwn, PENDING, REQUEST, type Requestable } from './brand.js';
 import { Outlet } from './outlet.js';
 import { SyncSource } from './sync-source.js';
 
@@ -43,6 +43,8 @@ export class Inlet<T> {
   private syncRun = 0;
   private closing: Promise<{ error: unknown } | undefined> | undefined;
   private stuck: Resource | undefined; // a source let go of in next(), with no return() to call
+  /** Made on the first turn given away: most inlets never give one. */
+  private resume: (() => void) | undefined = undefined;
   /** The source is sluice's own: its return() settles once its callbacks have, so it is awaited. */
   private own: boolean;
 
@@ -106,20 +108,22 @@ export class Inlet<T> {
       this.state = PULLING;
       if (this.requestable && this.syncRun < MAX_SYNC_RUN) {
         // Synchronous hand-overs are counted: a run of them would keep timers and I/O waiting.
-        if (timeForATurn(this.resume)) {
+        if (timeForATurn((this.resume ??= () => this.resumed()))) {
           this.state = IDLE; // idle while the event loop has its turn: a close then returns the source
           this.yielding = true;
           return;
         }
-        let ready: IteratorResult<T> | undefined;
+        let ready: T | typeof PENDING | typeof ENDED;
         try {
           ready = (iterator as unknown as Requestable<T>)[REQUEST](this.onResult, this.onFailure);
         } catch (error) {
           return this.fail(error);
         }
-        if (ready === undefined) return;
+        // Closed meanwhile (the request ran the upstream's code): a late answer is dropped.
+        if (ready === PENDING || this.state !== PULLING) return;
         this.syncRun++;
-        if (!this.deliver(ready)) return;
+        if (ready === ENDED) return this.ended();
+        if (!this.handOver(ready)) return;
         continue;
       }
       this.syncRun = 0;
@@ -137,10 +141,10 @@ export class Inlet<T> {
   }
 
   /** After a turn given to the event loop; a close meanwhile leaves nothing to do. */
-  private readonly resume = (): void => {
+  private resumed(): void {
     this.yielding = false;
     if (this.state === IDLE) this.pull();
-  };
+  }
 
   private readonly onResult = (result: IteratorResult<T>): void => {
     if (this.stuck !== undefined) this.settledStuck();
@@ -174,16 +178,25 @@ export class Inlet<T> {
       return false;
     }
     if (done) {
-      this.state = FINISHED;
-      this.owner.onEnd();
+      this.ended();
       return false;
     }
+    return this.handOver(value as T);
+  }
+
+  /** Hands a value to the owner; true when the owner asked for the next one meanwhile. */
+  private handOver(value: T): boolean {
     this.state = DELIVERING;
     this.again = false;
-    this.owner.onItem(value as T);
+    this.owner.onItem(value);
     if (this.state !== DELIVERING) return false; // the owner closed the inlet
     this.state = IDLE;
     return this.again;
+  }
+
+  private ended(): void {
+    this.state = FINISHED;
+    this.owner.onEnd();
   }
 
   /** An iterator whose next() failed is finished, as `for await` assumes: it is not returned. */

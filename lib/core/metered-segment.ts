@@ -22,18 +22,18 @@ export class MeteredSegment<T> extends Segment<T> {
   ) {
     super(upstream, options);
     this.meter = gauges;
-    const settled = this.onCallback;
-    const failed = this.onCallbackError;
-    this.onCallback = (out) => {
-      gauges.enter();
-      settled(out);
-      this.leave();
-    };
-    this.onCallbackError = (error) => {
-      gauges.enter();
-      failed(error);
-      this.leave();
-    };
+  }
+
+  protected override callbackSettled(out: unknown): void {
+    this.gauges.enter();
+    super.callbackSettled(out);
+    this.leave();
+  }
+
+  protected override callbackFailed(error: unknown): void {
+    this.gauges.enter();
+    super.callbackFailed(error);
+    this.leave();
   }
 
   override demand(): void {

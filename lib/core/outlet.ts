@@ -1,6 +1,16 @@
 import { Fifo } from '../util/fifo.js';
 import { recording, release, track, type Resource } from '../util/registry.js';
-import { DONE, HALT, OWN, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
+import {
+  DONE,
+  ENDED,
+  HALT,
+  OWN,
+  PENDING,
+  REQUEST,
+  type Reject,
+  type Requestable,
+  type Resolve,
+} from './brand.js';
 import { reasonOf, type Outcome } from './outcome.js';
 
 import type { OutletOwner, OutletWatcher } from './outlet-owner.js';
@@ -32,6 +42,8 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
   /** Overlapping next() calls behind the oldest: made only when a reader overlaps. */
   private behind: Fifo<Waiter<T>> | undefined;
   private sink: ((value: T) => void) | undefined;
+  /** `enqueue` as a promise's executor, made on the first `next()` (the sinks never call one). */
+  private enqueuer: ((resolve: Resolve<T>, reject: Reject) => void) | undefined = undefined;
   private pushing = false;
   private capture = NONE;
   private captured: T | undefined;
@@ -64,30 +76,32 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
 
   next(): Promise<IteratorResult<T>> {
     if (this.ended) return this.afterEnd();
-    const promise = new Promise<IteratorResult<T>>(this.enqueue);
+    const promise = new Promise<IteratorResult<T>>(
+      (this.enqueuer ??= (resolve, reject) => this.enqueue(resolve, reject)),
+    );
     if (!this.pushing) this.wake();
     return promise;
   }
 
-  [REQUEST](resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined {
+  [REQUEST](resolve: Resolve<T>, reject: Reject): T | typeof PENDING | typeof ENDED {
     if (this.ended) {
       const pending = this.undelivered;
-      if (pending === undefined) return DONE;
+      if (pending === undefined) return ENDED;
       this.undelivered = undefined;
       reject(pending.error);
-      return undefined;
+      return PENDING;
     }
     this.enqueue(resolve, reject);
-    if (this.pushing || (this.behind !== undefined && this.behind.length > 0)) return undefined;
+    if (this.pushing || (this.behind !== undefined && this.behind.length > 0)) return PENDING;
     // Nobody ahead: a value the owner has ready now comes back as the return value.
     this.capture = CAPTURING;
     this.wake();
     const captured = this.capture === CAPTURED;
     this.capture = NONE;
-    if (!captured) return undefined;
+    if (!captured) return PENDING;
     const value = this.captured as T;
     this.captured = undefined;
-    return { done: false, value };
+    return value;
   }
 
   /** The sinks' fast path: each value to `sink`, no `next()` per value; settles as a last `next()`. */
@@ -180,12 +194,12 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     return this.stopping;
   }
 
-  private readonly enqueue = (resolve: Resolve<T>, reject: Reject): void => {
+  private enqueue(resolve: Resolve<T>, reject: Reject): void {
     if (this.headResolve === undefined) {
       this.headResolve = resolve;
       this.headReject = reject;
     } else (this.behind ??= new Fifo()).push({ resolve, reject });
-  };
+  }
 
   private shiftHead(): void {
     const behind = this.behind;

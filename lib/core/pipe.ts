@@ -1,5 +1,6 @@
 import { from } from './from.js';
-import { makePipeline, Pipeline, type BuildOptions } from './pipeline.js';
+import { makePipeline, openPipeline, Pipeline, type BuildOptions } from './pipeline.js';
+import type { Outlet } from './outlet.js';
 import { assertBoolean, assertSignal, describe } from '../util/validate.js';
 import { isMeter, type Meter } from './meter.js';
 import type { SignalOptions, Source, Stage } from './types.js';
@@ -201,4 +202,14 @@ function splitArguments(rest: unknown[]): { stages: Stage<any, any>[]; options: 
   }
   if (captureStacks !== undefined) assertBoolean('captureStacks', captureStacks);
   return { stages, options: { signal, meter, captureStacks } };
+}
+
+/**
+ * One run of `source` for a sink, stopped by `signal`: a pipeline is run as it is, not wrapped in
+ * one more per call (a service collecting a pipeline per request pays the set-up each time).
+ * @internal
+ */
+export function openForSink<T>(source: Source<T>, signal: AbortSignal | undefined): Outlet<T> {
+  assertSignal('signal', signal);
+  return openPipeline((source instanceof Pipeline ? source : pipe(source)) as Pipeline<T>, signal);
 }

@@ -10,6 +10,7 @@ import {
   endsInEngine,
   foreignName,
   groupStages,
+  type Group,
   operatorName,
   segmentLabel,
 } from './stage-groups.js';
@@ -64,6 +65,8 @@ interface Parts {
   readonly trace: boolean;
   /** The source carries leases (`ack: 'auto'`): the stages run over `Carried` values. */
   readonly leased: boolean;
+  /** How its stages group into segments: worked out on the first run, the same for every run. */
+  groups?: Group[];
 }
 
 /** What `pipe` was given besides its stages. */
@@ -122,9 +125,10 @@ export function makePipeline<T>(
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
-  const { source, stages, signals, builtAt, meter, trace, leased } = partsOf(pipeline);
+  const parts = partsOf(pipeline);
+  const { source, stages, signals, builtAt, meter, trace, leased } = parts;
   const named = recording(); // labels are for the ledger: built only while it records
-  const groups = groupStages(stages);
+  const groups = (parts.groups ??= groupStages(stages));
   const run = new PipelineRun(builtAt, meter ?? (trace ? TRACING : undefined));
   const last = groups.length - 1;
   const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;

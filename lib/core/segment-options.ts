@@ -27,21 +27,22 @@ export interface SegmentOptions {
   final?: PipelineRun | undefined;
 }
 
+export const NO_REMOVALS: readonly (() => void)[] = Object.freeze([]);
+
 /**
- * A segment's first demand: false (and `close` called) if a stop signal is already aborted, so the
- * source is never touched; else one abort listener on each, its removal kept in `removals`.
+ * A segment's first demand: undefined (and `close` called) if a stop signal is already aborted, so
+ * the source is never touched; else one abort listener on each, and their removals.
  */
 export function listenToStops(
   signals: readonly AbortSignal[],
   label: string,
-  removals: (() => void)[],
   close: (outcome: Outcome) => void,
-): boolean {
+): readonly (() => void)[] | undefined {
+  if (signals.length === 0) return NO_REMOVALS;
   const aborted = signals.find((signal) => signal.aborted);
   if (aborted !== undefined) {
     close({ kind: 'abort', reason: aborted.reason });
-    return false;
+    return undefined;
   }
-  for (const signal of signals) removals.push(onAbort(signal, () => close(stopOutcome(signal)), label));
-  return true;
+  return signals.map((signal) => onAbort(signal, () => close(stopOutcome(signal)), label));
 }

@@ -8,7 +8,7 @@ import type { Callback } from './types.js';
 import { Outlet, type OutletOwner } from './outlet.js';
 import { abortReason, END, reasonOf, RETURN, stopOutcome, type Outcome } from './outcome.js';
 import type { SegmentMeter } from './segment-meter.js';
-import { CALLING, CLOSED, CLOSING, IDLE, listenToStops, PULLING } from './segment-options.js';
+import { CALLING, CLOSED, CLOSING, IDLE, listenToStops, NO_REMOVALS, PULLING } from './segment-options.js';
 import type { SegmentOptions } from './segment-options.js';
 
 /**
@@ -31,7 +31,9 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   pendingCall: CallContext | undefined;
   protected meter: SegmentMeter | undefined; // set by `MeteredSegment`, in a metered pipeline only
   private failedOp: number | undefined;
-  private removeListeners: (() => void)[] = [];
+  private removeListeners = NO_REMOVALS;
+  /** How a callback's promise resumes the ops: made on the first one, most runs of fused ops have none. */
+  private handlers: [(out: unknown) => void, (error: unknown) => void] | undefined;
   private resumeClose: (() => void) | undefined; // once the callback cleanup waits for settled
   private closing: Promise<void> | undefined;
   private owned: AbortController | undefined;
@@ -88,7 +90,10 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.started = true;
     const { stopSignals, label } = this.options;
     this.options.final?.start();
-    return listenToStops(stopSignals, label, this.removeListeners, (outcome) => void this.close(outcome));
+    const removals = listenToStops(stopSignals, label, (outcome) => void this.close(outcome));
+    if (removals === undefined) return false;
+    this.removeListeners = removals;
+    return true;
   }
 
   /** Pulls for the waiting reader, unless `take` or `takeWhile` is satisfied. */
@@ -153,10 +158,14 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.held = value;
     this.resumeAt = at;
     this.pendingCall = context;
-    Promise.resolve(pending).then(this.onCallback, this.onCallbackError);
+    const handlers = (this.handlers ??= [
+      (out) => this.callbackSettled(out),
+      (error) => this.callbackFailed(error),
+    ]);
+    Promise.resolve(pending).then(handlers[0], handlers[1]);
   }
 
-  protected onCallback = (out: unknown): void => {
+  protected callbackSettled(out: unknown): void {
     this.pendingCall!.settle();
     if (this.phase !== CALLING) return this.settledWhileClosing();
     const value = this.state.settled(this.resumeAt, this.held, out);
@@ -165,14 +174,14 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     if (value === SKIP) return this.again();
     if (this.meter !== undefined) this.meter.outs[this.resumeAt]++;
     this.run(value, this.resumeAt + 1);
-  };
+  }
 
-  protected onCallbackError = (error: unknown): void => {
+  protected callbackFailed(error: unknown): void {
     this.pendingCall!.settle();
     if (this.phase !== CALLING) return this.settledWhileClosing();
     this.phase = IDLE;
     this.failed(this.resumeAt, error);
-  };
+  }
 
   protected settledWhileClosing(): void {
     const resume = this.resumeClose;
@@ -190,7 +199,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     const interrupted = this.phase;
     this.phase = CLOSING;
     for (const remove of this.removeListeners) remove();
-    this.removeListeners = [];
+    this.removeListeners = NO_REMOVALS;
     if (this.owned) stopUpstream(this.owned, reasonOf(outcome), outcome.kind === 'abort');
     this.calls.dispose();
     // An in-flight callback was told by its signal; cleanup waits for it, never for a source.

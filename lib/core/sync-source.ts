@@ -1,6 +1,6 @@
 import { isThenable } from '../util/deferred.js';
 import { describe } from '../util/validate.js';
-import { DONE, OWN, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
+import { DONE, ENDED, OWN, PENDING, REQUEST, type Reject, type Requestable, type Resolve } from './brand.js';
 
 /**
  * A sync iterable read as `for await` reads one: a value that is a promise is awaited, and a
@@ -30,10 +30,10 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
 
   constructor(private readonly iterator: Iterator<unknown>) {}
 
-  [REQUEST](resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined {
+  [REQUEST](resolve: Resolve<T>, reject: Reject): T | typeof PENDING | typeof ENDED {
     if (this.waiting !== undefined) {
       this.waiting.push({ resolve, reject }); // answered in order once the promise ahead settles
-      return undefined;
+      return PENDING;
     }
     return this.read(resolve, reject);
   }
@@ -41,7 +41,7 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
   next(): Promise<IteratorResult<T>> {
     return new Promise((resolve, reject) => {
       const ready = this[REQUEST](resolve, reject);
-      if (ready !== undefined) resolve(ready);
+      if (ready !== PENDING) resolve(resultOf(ready));
     });
   }
 
@@ -58,8 +58,8 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
     return Promise.resolve(DONE);
   }
 
-  private read(resolve: Resolve<T>, reject: Reject): IteratorResult<T> | undefined {
-    if (this.finished) return DONE;
+  private read(resolve: Resolve<T>, reject: Reject): T | typeof PENDING | typeof ENDED {
+    if (this.finished) return ENDED;
     let value: unknown;
     let pending: boolean;
     try {
@@ -68,16 +68,16 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
         throw new TypeError(`Expected the iterator's next() to give an object, got ${describe(result)}`);
       if (result.done) {
         this.finished = true;
-        return DONE;
+        return ENDED;
       }
       value = result.value;
       pending = isThenable(value); // a throwing `then` getter fails the read like any other throw
     } catch (error) {
       this.finished = true;
       reject(error);
-      return undefined;
+      return PENDING;
     }
-    if (!pending) return { done: false, value: value as T };
+    if (!pending) return value as T;
     const waiting: Read<T>[] = [{ resolve, reject }];
     this.waiting = waiting;
     Promise.resolve(value).then(
@@ -92,7 +92,7 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
         this.settled(waiting, undefined, error);
       },
     );
-    return undefined;
+    return PENDING;
   }
 
   /** The promise ahead settled: answer its read, then the overlapping ones, one by one. */
@@ -111,7 +111,7 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
         return;
       }
       const ready = this.read(read.resolve, read.reject);
-      if (ready !== undefined) read.resolve(ready);
+      if (ready !== PENDING) read.resolve(resultOf(ready));
     }
   }
 
@@ -120,6 +120,10 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
     this.finished = true;
     this.iterator.return?.();
   }
+}
+
+function resultOf<T>(ready: T | typeof ENDED): IteratorResult<T> {
+  return ready === ENDED ? DONE : { done: false, value: ready as T };
 }
 
 Object.defineProperty(SyncSource.prototype, OWN, { value: true });

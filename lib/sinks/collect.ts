@@ -1,6 +1,5 @@
 import { assertOptions } from '../util/validate.js';
-import { pipe } from '../core/pipe.js';
-import { openPipeline } from '../core/pipeline.js';
+import { openForSink } from '../core/pipe.js';
 import type { SignalOptions, Source } from '../core/types.js';
 
 /**
@@ -13,6 +12,6 @@ import type { SignalOptions, Source } from '../core/types.js';
 export async function collect<T>(source: Source<T>, options: SignalOptions = {}): Promise<T[]> {
   assertOptions('options', options);
   const values: T[] = [];
-  await openPipeline(pipe(source, options)).consume((value) => void values.push(value));
+  await openForSink(source, options.signal).consume((value) => void values.push(value));
   return values;
 }

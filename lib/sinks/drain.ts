@@ -1,6 +1,5 @@
 import { assertOptions } from '../util/validate.js';
-import { pipe } from '../core/pipe.js';
-import { openPipeline } from '../core/pipeline.js';
+import { openForSink } from '../core/pipe.js';
 import { ignoreValue } from '../util/deferred.js';
 import type { SignalOptions, Source } from '../core/types.js';
 
@@ -12,5 +11,5 @@ import type { SignalOptions, Source } from '../core/types.js';
  */
 export async function drain(source: Source<unknown>, options: SignalOptions = {}): Promise<void> {
   assertOptions('options', options);
-  await openPipeline(pipe(source, options)).consume(ignoreValue);
+  await openForSink(source, options.signal).consume(ignoreValue);
 }

@@ -24,7 +24,7 @@ export class Generation {
 export class CallSignals {
   private current: Generation | undefined;
   /** Retired or private signals with calls still running on them. */
-  private readonly others = new Set<Generation>();
+  private others: Set<Generation> | undefined; // made by the first that needs it: most stages never do
   private removeListener: (() => void) | undefined;
 
   private resolved: AbortSignal | undefined;
@@ -60,19 +60,19 @@ export class CallSignals {
     this.removeListener ??= onAbort(this.parent, this.abortAll, this.label);
     const generation = new Generation();
     generation.live = 1;
-    this.others.add(generation);
+    (this.others ??= new Set()).add(generation);
     return generation;
   }
 
   close(generation: Generation): void {
     generation.live--;
     if (generation !== this.current) {
-      if (generation.live === 0 && !this.keepRetired) this.others.delete(generation);
+      if (generation.live === 0 && !this.keepRetired) this.others?.delete(generation);
       return;
     }
     if (getEventListeners(generation.controller.signal, 'abort').length <= generation.live) return;
     this.current = undefined;
-    if (generation.live > 0 || this.keepRetired) this.others.add(generation);
+    if (generation.live > 0 || this.keepRetired) (this.others ??= new Set()).add(generation);
   }
 
   /** The stage ended: the one listener on its signal goes. */
@@ -92,9 +92,9 @@ export class CallSignals {
     this.removeListener = undefined;
     const reason = this.parent.reason;
     this.current?.controller.abort(reason);
-    for (const generation of this.others) generation.controller.abort(reason);
+    if (this.others !== undefined) for (const generation of this.others) generation.controller.abort(reason);
     this.current = undefined;
-    this.others.clear();
+    this.others = undefined;
   };
 }
 
