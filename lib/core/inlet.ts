@@ -18,6 +18,8 @@ const IDLE = 0;
 const PULLING = 1; // a next() is in flight
 const DELIVERING = 2; // the owner is being told of an item
 const FINISHED = 3; // ended, failed or closed: never pulled again
+/** Idle while the event loop has its turn; the pull asked for resumes after it (a close returns the source). */
+const YIELDING = 4;
 
 /** How many ready values are taken in one synchronous run before a promise breaks it. */
 const MAX_SYNC_RUN = 64;
@@ -38,13 +40,10 @@ export class Inlet<T> {
   private iterator: AsyncIterator<T> | undefined;
   private state = IDLE;
   private again = false;
-  private yielding = false; // a pull waits for the turn given to the event loop
   private requestable = false;
   private syncRun = 0;
   private closing: Promise<{ error: unknown } | undefined> | undefined;
   private stuck: Resource | undefined; // a source let go of in next(), with no return() to call
-  /** Made on the first turn given away: most inlets never give one. */
-  private resume: (() => void) | undefined = undefined;
   /** The source is sluice's own: its return() settles once its callbacks have, so it is awaited. */
   private own: boolean;
 
@@ -101,16 +100,14 @@ export class Inlet<T> {
       if (this.state === DELIVERING) this.again = true;
       return;
     }
-    if (this.yielding) return; // the pull asked for resumes after the event loop's turn
     if (this.iterator === undefined && !this.open()) return;
     const iterator = this.iterator!;
     for (;;) {
       this.state = PULLING;
       if (this.requestable && this.syncRun < MAX_SYNC_RUN) {
         // Synchronous hand-overs are counted: a run of them would keep timers and I/O waiting.
-        if (timeForATurn((this.resume ??= () => this.resumed()))) {
-          this.state = IDLE; // idle while the event loop has its turn: a close then returns the source
-          this.yielding = true;
+        if (timeForATurn(this)) {
+          this.state = YIELDING;
           return;
         }
         let ready: T | typeof PENDING | typeof ENDED;
@@ -141,9 +138,10 @@ export class Inlet<T> {
   }
 
   /** After a turn given to the event loop; a close meanwhile leaves nothing to do. */
-  private resumed(): void {
-    this.yielding = false;
-    if (this.state === IDLE) this.pull();
+  resumed(): void {
+    if (this.state !== YIELDING) return;
+    this.state = IDLE;
+    this.pull();
   }
 
   private readonly onResult = (result: IteratorResult<T>): void => {

@@ -9,11 +9,14 @@ let untilYield = YIELD_EVERY;
 // Captured at load, so a test that fakes timers afterwards does not stall a pipeline.
 const realSetImmediate = globalThis.setImmediate;
 
-/** Counts one hand-over; when a turn is due, schedules `resume` after it and returns true. */
-export function timeForATurn(resume: () => void): boolean {
+/**
+ * Counts one hand-over; when a turn is due, schedules `waiter.resumed()` after it and returns true.
+ * (The closure is made only then: a field set late, once the code is optimised, would deoptimise it.)
+ */
+export function timeForATurn(waiter: { resumed(): void }): boolean {
   if (--untilYield > 0) return false;
   untilYield = YIELD_EVERY;
-  realSetImmediate(resume);
+  realSetImmediate(() => waiter.resumed());
   return true;
 }
 
