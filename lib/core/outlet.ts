@@ -1,4 +1,3 @@
-import { Fifo } from '../util/fifo.js';
 import { recording, release, track, type Resource } from '../util/registry.js';
 import {
   DONE,
@@ -12,6 +11,8 @@ import {
   type Resolve,
 } from './brand.js';
 import { reasonOf, type Outcome } from './outcome.js';
+import { NextReader } from './next-reader.js';
+import { ReaderQueue } from './reader-queue.js';
 
 import type { OutletOwner, OutletWatcher } from './outlet-owner.js';
 
@@ -20,11 +21,6 @@ export type { OutletOwner, OutletWatcher };
 const NONE = 0;
 const CAPTURING = 1; // a [REQUEST] asked the owner: a value pushed now is returned, not handed over
 const CAPTURED = 2;
-
-interface Waiter<T> {
-  readonly resolve: Resolve<T>;
-  readonly reject: Reject;
-}
 
 /**
  * The reading side of every edge sluice returns: an async iterator keeping the whole protocol, so an
@@ -35,15 +31,11 @@ interface Waiter<T> {
  * - the delivery rule: an abort rejects every waiter with the signal's own reason; an error goes
  *   to the first waiter, the others get `done`; with nobody waiting, it is kept for the next `next()`.
  */
-export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
+export class Outlet<T> extends ReaderQueue<T> implements AsyncIterableIterator<T>, Requestable<T> {
   declare readonly [OWN]: true;
-  private headResolve: Resolve<T> | undefined;
-  private headReject: Reject | undefined;
-  /** Overlapping next() calls behind the oldest: made only when a reader overlaps. */
-  private behind: Fifo<Waiter<T>> | undefined;
   private sink: ((value: T) => void) | undefined;
-  /** `enqueue` as a promise's executor, made on the first `next()` (the sinks never call one). */
-  private enqueuer: ((resolve: Resolve<T>, reject: Reject) => void) | undefined = undefined;
+  /** The handlers of `next()`, made on the first one (the sinks never call it). */
+  private reader: NextReader<T> | undefined = undefined;
   private pushing = false;
   private capture = NONE;
   private captured: T | undefined;
@@ -63,24 +55,30 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     readonly owner: OutletOwner,
     public label: string, // how the ledger names it, in the user's words
     private readonly tracked = true,
-  ) {}
+  ) {
+    super();
+  }
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  /** Whether a reader waits for a value (a consuming sink always does). */
-  get waiting(): boolean {
-    return this.headResolve !== undefined;
-  }
-
   next(): Promise<IteratorResult<T>> {
     if (this.ended) return this.afterEnd();
-    const promise = new Promise<IteratorResult<T>>(
-      (this.enqueuer ??= (resolve, reject) => this.enqueue(resolve, reject)),
-    );
-    if (!this.pushing) this.wake();
-    return promise;
+    const reader = (this.reader ??= new NextReader(this));
+    if (this.pushing || this.headResolve !== undefined || !reader.worthTrying) {
+      const alone = this.headResolve === undefined;
+      const promise = new Promise<IteratorResult<T>>(reader.enqueue);
+      if (this.pushing) return promise;
+      this.wake();
+      // Answered during the wake: the owner has values ready, so the stand-ins are worth it again.
+      if (alone && this.headResolve === undefined) reader.worthTrying = true;
+      return promise;
+    }
+    // Nobody ahead: what the owner has ready now is answered as a settled promise (next-reader.ts).
+    const ready = this[REQUEST](reader.resolveNow, reader.rejectNow);
+    if (ready !== PENDING) return Promise.resolve(ready === ENDED ? DONE : { done: false, value: ready });
+    return reader.answered() ?? new Promise(reader.replace);
   }
 
   [REQUEST](resolve: Resolve<T>, reject: Reject): T | typeof PENDING | typeof ENDED {
@@ -92,7 +90,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
       return PENDING;
     }
     this.enqueue(resolve, reject);
-    if (this.pushing || (this.behind !== undefined && this.behind.length > 0)) return PENDING;
+    if (this.pushing || this.crowded) return PENDING;
     // Nobody ahead: a value the owner has ready now comes back as the return value.
     this.capture = CAPTURING;
     this.wake();
@@ -144,8 +142,7 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
    */
   end(outcome: Outcome, closeError?: { error: unknown }): void {
     if (this.ended) return;
-    this.ended = true;
-    this.capture = NONE;
+    this.ended = true; // a value captured already is still the request's answer (`[REQUEST]`)
     this.sink = undefined;
     release(this.resource);
     this.watcher?.ended(outcome, closeError);
@@ -192,23 +189,6 @@ export class Outlet<T> implements AsyncIterableIterator<T>, Requestable<T> {
     this.undelivered = undefined;
     this.stopping ??= this.ended ? Promise.resolve() : this.owner.stop(abort);
     return this.stopping;
-  }
-
-  private enqueue(resolve: Resolve<T>, reject: Reject): void {
-    if (this.headResolve === undefined) {
-      this.headResolve = resolve;
-      this.headReject = reject;
-    } else (this.behind ??= new Fifo()).push({ resolve, reject });
-  }
-
-  private shiftHead(): void {
-    const behind = this.behind;
-    if (behind === undefined || behind.length === 0) this.headResolve = this.headReject = undefined;
-    else {
-      const next = behind.shift();
-      this.headResolve = next.resolve;
-      this.headReject = next.reject;
-    }
   }
 
   private wake(): void {
