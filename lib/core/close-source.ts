@@ -7,11 +7,6 @@ import { oneTurn } from './turns.js';
 
 /** How an inlet closes a source: awaited, let go of, or given one turn to finish. */
 
-export function readFailure(error: unknown): TypeError {
-  const message = error instanceof Error ? error.message : String(error);
-  return new TypeError(`Reading the source's next() result threw: ${message}`, { cause: error });
-}
-
 /** Calls return() and waits for it, as `for await` does on `break`. */
 export async function returnOf(iterator: AsyncIterator<unknown>): Promise<{ error: unknown } | undefined> {
   try {

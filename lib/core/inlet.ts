@@ -1,7 +1,7 @@
 import { release, track, type Resource } from '../util/registry.js';
-import { closeOpened, readFailure } from './close-source.js';
+import { closeOpened } from './close-source.js';
+import { checkedIterator, readResult, RESULT_DONE } from './read-result.js';
 import { timeForATurn } from './turns.js';
-import { describe } from '../util/validate.js';
 import { ENDED, isOwn, PENDING, REQUEST, type Requestable } from './brand.js';
 import { Outlet } from './outlet.js';
 import { SyncSource } from './sync-source.js';
@@ -18,8 +18,7 @@ const IDLE = 0;
 const PULLING = 1; // a next() is in flight
 const DELIVERING = 2; // the owner is being told of an item
 const FINISHED = 3; // ended, failed or closed: never pulled again
-/** Idle while the event loop has its turn; the pull asked for resumes after it (a close returns the source). */
-const YIELDING = 4;
+const YIELDING = 4; // idle while the event loop has its turn; the pull resumes after it
 
 /** How many ready values are taken in one synchronous run before a promise breaks it. */
 const MAX_SYNC_RUN = 64;
@@ -32,8 +31,8 @@ const NOTHING_TO_REPORT: Promise<undefined> = Promise.resolve(undefined);
  *   the ix convention); a throw there is the source's failure.
  * - Pulls one item at a time: from sluice's own outlets through `[REQUEST]`, taking a run of ready
  *   values in a loop, from anything else through `next()`, a plain object answered included.
- * - Checks each result as `for await` does: it must be an object, `done` is read once, a throwing
- *   getter is a failure; a synchronous throw from `next()` is a failure, not an escape.
+ * - Checks each result as `for await` does (`readResult`); a synchronous throw from `next()` is a
+ *   failure, not an escape.
  * - Closes once (`close`): see there.
  */
 export class Inlet<T> {
@@ -44,8 +43,7 @@ export class Inlet<T> {
   private syncRun = 0;
   private closing: Promise<{ error: unknown } | undefined> | undefined;
   private stuck: Resource | undefined; // a source let go of in next(), with no return() to call
-  /** The source is sluice's own: its return() settles once its callbacks have, so it is awaited. */
-  private own: boolean;
+  private own: boolean; // sluice's own: its return() settles once its callbacks have, so it is awaited
 
   constructor(
     private readonly source: AsyncIterable<T>,
@@ -72,11 +70,7 @@ export class Inlet<T> {
     if (this.iterator !== undefined || this.state === FINISHED) return this.state !== FINISHED;
     let iterator: AsyncIterator<T>;
     try {
-      iterator = (this.source as any)[Symbol.asyncIterator](this.signalFor());
-      if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function'))
-        throw new TypeError(
-          `Expected the source's [Symbol.asyncIterator]() to return an iterator, got ${describe(iterator)}`,
-        );
+      iterator = checkedIterator((this.source as any)[Symbol.asyncIterator](this.signalFor()));
     } catch (error) {
       this.fail(error);
       return false;
@@ -162,24 +156,16 @@ export class Inlet<T> {
   /** Checks a result and hands it on; true when the owner asked for the next one meanwhile. */
   private deliver(result: IteratorResult<T>): boolean {
     if (this.state !== PULLING) return false; // closed meanwhile: a late answer is dropped
-    let done: boolean | undefined;
-    let value: T | undefined;
-    if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
-      this.fail(new TypeError(`Expected the source's next() to give an object, got ${describe(result)}`));
-      return false;
-    }
+    let value: T | typeof RESULT_DONE;
     try {
-      done = result.done;
-      if (!done) value = result.value;
+      value = readResult(result);
     } catch (error) {
-      this.fail(readFailure(error));
+      this.fail(error);
       return false;
     }
-    if (done) {
-      this.ended();
-      return false;
-    }
-    return this.handOver(value as T);
+    if (value !== RESULT_DONE) return this.handOver(value);
+    this.ended();
+    return false;
   }
 
   /** Hands a value to the owner; true when the owner asked for the next one meanwhile. */
