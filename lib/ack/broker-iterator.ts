@@ -85,7 +85,21 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
     return DONE;
   }
 
+  /**
+   * A read that fails (the connection lost, heartbeats missed) stops the source as an abort would:
+   * the caller of a failed `next()` need not call `return()`, as `for await` does not, so the
+   * reader is closed here and every unsettled message's signal aborts with the error.
+   */
   private async pull(): Promise<IteratorResult<BrokerMessage<T>>> {
+    try {
+      return await this.read();
+    } catch (error) {
+      this.halt(error);
+      throw error;
+    }
+  }
+
+  private async read(): Promise<IteratorResult<BrokerMessage<T>>> {
     for (;;) {
       if (this.failure !== undefined) throw this.failure.error;
       if (this.state === 'ended') return DONE;
