@@ -166,7 +166,13 @@ export class JetStreamReader<T> implements Reader<T> {
     this.inFlight.set(id, message);
     if (this.timer === undefined && !this.closed && this.workingEvery !== undefined)
       this.keepWorking(this.workingEvery);
-    const settled = (): void => void this.inFlight.delete(id);
+    const settled = (): void => {
+      this.inFlight.delete(id);
+      if (this.inFlight.size > 0) return;
+      // Nothing left to keep: no timer waits for the next message.
+      clearTimer(this.timer);
+      this.timer = undefined;
+    };
     return {
       id,
       value: this.options.decode(message),
