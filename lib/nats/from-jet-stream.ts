@@ -71,7 +71,8 @@ export function fromJetStream<T = unknown>(
   if (retryDelay !== undefined) assertDuration('retryDelay', retryDelay);
   const decode = options.decode ?? ((message: JsMsg) => message.json<T>());
   const settings = {
-    open: () => new JetStreamReader<T>(consumer, { maxMessages, heartbeat, decode }),
+    open: (_held: unknown, fail: (error: unknown) => void) =>
+      new JetStreamReader<T>(consumer, { maxMessages, heartbeat, decode, fail }),
     count: maxMessages,
     drain: options.drain,
     signal: options.signal,

@@ -21,6 +21,8 @@ export interface JetStreamReadOptions<T> {
   /** Milliseconds between idle heartbeats (`idle_heartbeat`). */
   readonly heartbeat: number;
   readonly decode: (message: JsMsg) => T;
+  /** Stops the source at once when heartbeats are missed, even with no read pending. */
+  readonly fail: (error: unknown) => void;
 }
 
 /**
@@ -142,6 +144,7 @@ export class JetStreamReader<T> implements Reader<T> {
           );
           this.failed = { error };
           this.failure?.(error);
+          this.options.fail(error);
         }
       }
     } catch {
