@@ -36,10 +36,11 @@ export interface JetStreamOptions<T, A extends AckMode = AckMode> {
  * Reads a JetStream consumer (`@nats-io/jetstream` 3) through `consumer.consume()`, at most
  * `maxMessages` unacknowledged. Abort: the consume is stopped, a pending `next()` rejects at once
  * with the reason, and every unacknowledged message's `signal` aborts. Two missed `heartbeat`s
- * fail the source with a `HeartbeatsMissedError`: it stops consuming, every unacknowledged
- * message's `signal` aborts, and those messages are delivered again once the server's `ack_wait`
- * has passed. A message in flight longer than half the consumer's
- * `ack_wait` is told `working()`. The connection is the user's and stays open.
+ * fail the source with a `HeartbeatsMissedError`, as an abort would: it stops consuming at once,
+ * every unacknowledged message's `signal` aborts with the error, a pending or the next `next()`
+ * rejects with it, and those messages are delivered again once the server's `ack_wait` has passed.
+ * A message in flight longer than half the consumer's `ack_wait` is told `working()` until it is
+ * settled or the source stops. The connection is the user's and stays open.
  *
  * @example
  * const consumer = await jetstream(nc).consumers.get('ORDERS', 'workers');
