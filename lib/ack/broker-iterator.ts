@@ -5,7 +5,8 @@ import { BrokerMessage } from './message.js';
 import type { Delivery, Reader } from './reader.js';
 
 export interface BrokerIteratorOptions<T> {
-  readonly open: (held: ReadonlyMap<string, unknown>) => Reader<T>;
+  /** `fail`: the reader's way to stop the source when it fails between reads (heartbeats missed). */
+  readonly open: (held: ReadonlyMap<string, unknown>, fail: (error: unknown) => void) => Reader<T>;
   /** Most messages read and not yet settled. */
   readonly count: number;
   /** On a hard stop, give back every unsettled message (`ack: 'auto'`), not only those never handed out. */
@@ -85,13 +86,28 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
     return DONE;
   }
 
+  /**
+   * A read that fails (the connection lost, heartbeats missed), or a reader that reports a failure
+   * between reads, stops the source as an abort would: the caller of a failed `next()` need not
+   * call `return()`, as `for await` does not, so the reader is closed here and every unsettled
+   * message's signal aborts with the error at once, while its processing may still be stopped.
+   */
   private async pull(): Promise<IteratorResult<BrokerMessage<T>>> {
+    try {
+      return await this.read();
+    } catch (error) {
+      this.halt(error);
+      throw error;
+    }
+  }
+
+  private async read(): Promise<IteratorResult<BrokerMessage<T>>> {
     for (;;) {
       if (this.failure !== undefined) throw this.failure.error;
       if (this.state === 'ended') return DONE;
       const message = this.ready.shift();
       if (message !== undefined) return { done: false, value: message };
-      const reader = (this.reader ??= this.options.open(this.held));
+      const reader = (this.reader ??= this.options.open(this.held, (error) => this.halt(error)));
       if (this.state === 'draining') {
         this.state = 'rest-taken';
         this.add(await this.race(reader.rest(), this.stop.signal));

@@ -41,7 +41,11 @@ export class BrokerMessage<T> implements Message<T> {
   nak(options: { delay?: number | undefined } = {}): Promise<void> {
     assertOptions('options', options);
     if (options.delay !== undefined) assertDuration('delay', options.delay);
-    return (this.settled ??= this.sent(() => this.settle.nak(options.delay)));
+    if (this.settled !== undefined) return this.settled;
+    this.settled = this.sent(() => this.settle.nak(options.delay));
+    // Given back, it will be processed again: whatever still works on it here should stop.
+    this.abort(new DOMException('The message was given back to the broker (nak)', 'AbortError'));
+    return this.settled;
   }
 
   /** The pipeline stopped, or the lease was lost: whoever processes the message should stop. */

@@ -32,7 +32,10 @@ export interface Message<T> {
   ack(): Promise<void>;
   /** Gives it back to be delivered again, after `delay` ms if given. Idempotent likewise. */
   nak(options?: { delay?: number | undefined }): Promise<void>;
-  /** Aborts when the pipeline stops (abort, `break`, an error) or the message's lease is lost. */
+  /**
+   * Aborts when the pipeline stops (abort, `break`, an error), when the message is given back
+   * (`nak`, a failed callback with `ack: 'auto'`) or when its lease is lost; never once acknowledged.
+   */
   readonly signal: AbortSignal;
 }
 

@@ -18,11 +18,15 @@ export class HeartbeatsMissedError extends Error {
 
 export interface JetStreamReadOptions<T> {
   readonly maxMessages: number;
+  /** Milliseconds between idle heartbeats (`idle_heartbeat`). */
+  readonly heartbeat: number;
   readonly decode: (message: JsMsg) => T;
+  /** Stops the source at once when heartbeats are missed, even with no read pending. */
+  readonly fail: (error: unknown) => void;
 }
 
 /**
- * Reads a JetStream consumer through `consume({ max_messages })`. A `next()` of the client's
+ * Reads a JetStream consumer through `consume({ max_messages, idle_heartbeat })`. A `next()` of the client's
  * iterator cut off by a drain is kept for the next read, so a message it brings is not dropped.
  * Missed heartbeats (two in a row) fail the read with a `HeartbeatsMissedError`: the client only
  * reports them, and a consumer that silently stops delivering is worse than one that fails.
@@ -111,7 +115,13 @@ export class JetStreamReader<T> implements Reader<T> {
   }
 
   private async open(): Promise<ConsumerMessages> {
-    const messages = await this.consumer.consume({ max_messages: this.options.maxMessages });
+    const { maxMessages, heartbeat } = this.options;
+    // The server refuses a heartbeat over half the pull's expiry (30 s unless told otherwise).
+    const messages = await this.consumer.consume({
+      max_messages: maxMessages,
+      idle_heartbeat: heartbeat,
+      expires: Math.max(30_000, 2 * heartbeat),
+    });
     if (this.closed) {
       messages.stop();
       void messages.close();
@@ -134,6 +144,7 @@ export class JetStreamReader<T> implements Reader<T> {
           );
           this.failed = { error };
           this.failure?.(error);
+          this.options.fail(error);
         }
       }
     } catch {
@@ -158,7 +169,13 @@ export class JetStreamReader<T> implements Reader<T> {
     this.inFlight.set(id, message);
     if (this.timer === undefined && !this.closed && this.workingEvery !== undefined)
       this.keepWorking(this.workingEvery);
-    const settled = (): void => void this.inFlight.delete(id);
+    const settled = (): void => {
+      this.inFlight.delete(id);
+      if (this.inFlight.size > 0) return;
+      // Nothing left to keep: no timer waits for the next message.
+      clearTimer(this.timer);
+      this.timer = undefined;
+    };
     return {
       id,
       value: this.options.decode(message),
