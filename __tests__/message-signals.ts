@@ -4,7 +4,7 @@
  * every message it read and did not acknowledge has its `signal` aborted, and no acknowledged
  * message has. Each broker's test file runs these against its real server.
  */
-import { forEach, parallelMap, pipe, type Message } from '../lib/index.js';
+import { forEach, map, parallelMap, pipe, take, type Message } from '../lib/index.js';
 import type { LeaseSource } from '../lib/core/lease.js';
 import { deferred } from './helpers.js';
 
@@ -101,6 +101,32 @@ export function describeMessageSignals(broker: () => SignalsBroker): void {
       await iterator.return!();
       expect(await pending).toEqual({ done: true, value: undefined });
       await expectAbortedUnlessAcked(broker(), messages, [0]);
+    });
+
+    it('acknowledges what stages below a satisfied take(n) go on to finish, and aborts none of their signals', async () => {
+      await broker().publish(10);
+      const { messages, record } = recorder();
+      const allStarted = deferred<void>();
+      const got: number[] = [];
+      await forEach(
+        pipe(
+          await broker().source(8),
+          map((n: number) => n),
+          take(3), // satisfied while the three are still being processed below it
+          parallelMap(
+            async (n: number, { message }) => {
+              record(n, message);
+              if (messages.size === 3) allStarted.resolve();
+              await allStarted.promise;
+              return n;
+            },
+            { concurrency: 3 },
+          ),
+        ),
+        (n) => void got.push(n),
+      );
+      expect(got).toEqual([0, 1, 2]);
+      await expectAbortedUnlessAcked(broker(), messages, [0, 1, 2]);
     });
 
     it('aborts the signal of the failed message and of those in flight beside it when a callback fails', async () => {

@@ -1,5 +1,5 @@
 import { DONE, OWN } from '../core/brand.js';
-import { onAbort } from '../util/abort.js';
+import { isGracefulStop, onAbort } from '../util/abort.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 import { BrokerMessage } from './message.js';
 import type { Delivery, Reader } from './reader.js';
@@ -15,6 +15,12 @@ export interface BrokerIteratorOptions<T> {
   readonly drains: readonly (AbortSignal | undefined)[];
   /** The user's signal and the reading stage's. */
   readonly signals: readonly (AbortSignal | undefined)[];
+  /**
+   * Aborted once the whole pipeline has ended (`LeaseSource`): given it, a stop of the reading
+   * stage that is not an abort is a `return()` (the stages below finish what they hold), and what
+   * is unsettled when it aborts was not done: its signal aborts and it is given back.
+   */
+  readonly over?: AbortSignal | undefined;
 }
 
 /**
@@ -47,9 +53,14 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
   constructor(private readonly options: BrokerIteratorOptions<T>) {
     for (const signal of options.signals) {
       if (signal === undefined) continue;
-      if (signal.aborted) this.halt(signal.reason);
-      else this.removers.push(onAbort(signal, () => this.halt(signal.reason), 'broker source'));
+      // A `take` satisfied upstream of stages still working: not a hard stop, when the end is told.
+      const stop = () => this.halt(signal.reason, !(options.over && isGracefulStop(signal)));
+      if (signal.aborted) stop();
+      else this.removers.push(onAbort(signal, stop, 'broker source'));
     }
+    // Removed by its own firing: the pipeline's end always comes, after this source has closed.
+    const over = options.over;
+    if (over !== undefined) onAbort(over, () => this.abandon(over.reason), 'broker source: pipeline end');
     for (const drain of options.drains) {
       if (drain === undefined || this.failure !== undefined) continue;
       if (drain.aborted) this.state = 'draining';
@@ -189,6 +200,14 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
       if (!handed || (hard && this.options.nakAll)) message.nak().catch(() => {});
     }
     this.release();
+  }
+
+  /** The pipeline has ended: what its stages still held was not done, so it goes back. */
+  private abandon(reason: unknown): void {
+    for (const message of [...this.held.values()]) {
+      message.abort(reason);
+      message.nak().catch(() => {});
+    }
   }
 
   private release(): void {

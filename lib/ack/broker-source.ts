@@ -6,7 +6,7 @@ import { MessageLease, type Message } from './message.js';
 /** How a broker source acknowledges. */
 export type AckMode = 'manual' | 'auto';
 
-type Options<T> = Omit<BrokerIteratorOptions<T>, 'signals' | 'nakAll' | 'drains'> & {
+type Options<T> = Omit<BrokerIteratorOptions<T>, 'signals' | 'nakAll' | 'drains' | 'over'> & {
   readonly drain: AbortSignal | undefined;
   readonly signal: AbortSignal | undefined;
   readonly retryDelay: number | undefined;
@@ -31,13 +31,14 @@ export function manualSource<T>(options: Options<T>): AsyncIterable<Message<T>> 
  * done when the loop asks for the next one.
  */
 export function autoSource<T>(options: Options<T>): LeaseSource<T> {
-  const open = (signal?: AbortSignal, drain?: AbortSignal): AsyncIterator<Carried<T>> => {
+  const open = (signal?: AbortSignal, drain?: AbortSignal, over?: AbortSignal): AsyncIterator<Carried<T>> => {
     const drains = [options.drain, drain];
     const messages = new BrokerIterator({
       ...options,
       drains,
       nakAll: true,
       signals: [options.signal, signal],
+      over,
     });
     return {
       [OWN]: true,

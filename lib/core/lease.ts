@@ -34,8 +34,11 @@ export interface LeaseSource<T> extends AsyncIterable<T> {
   /**
    * Opens the values with their leases: what `pipe` reads, so its stages can carry them. `drain`
    * (a `takeUntil` signal right after the source) stops reading and ends once what was read is out.
+   * `over` aborts when the whole pipeline has ended: given it, a stop of the reading stage that is
+   * not an abort (a `take` satisfied) only stops the reads, and what the stages below still hold
+   * is theirs to finish; whatever is unsettled once `over` aborts was not done.
    */
-  [LEASED](signal?: AbortSignal, drain?: AbortSignal): AsyncIterator<Carried<T>>;
+  [LEASED](signal?: AbortSignal, drain?: AbortSignal, over?: AbortSignal): AsyncIterator<Carried<T>>;
 }
 
 export function isLeaseSource(value: unknown): value is LeaseSource<unknown> {

@@ -15,10 +15,12 @@ import {
   segmentLabel,
 } from './stage-groups.js';
 import { PipelineRun, type RunObserver } from './pipeline-run.js';
+import { reasonOf } from './outcome.js';
 import { OBSERVER, type Meter } from './meter.js';
 import { gaugeStages, meterSegment, meterStage, TRACING } from './meter-build.js';
 import type { Stage } from './types.js';
-import { isLeaseSource, LEASED, type LeaseSource } from './lease.js';
+import { isLeaseSource, type LeaseSource } from './lease.js';
+import { carriedRun, carriedValues } from './carried-source.js';
 import { drainOf, leaseStages } from './lease-stages.js';
 import { LeasedOutlet } from './leased-outlet.js';
 
@@ -152,7 +154,8 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
   // Segment 0's controller is made only if its source or a callback reads the signal; the others
   // give the stage before them its signal when the pipeline is built.
   const controllers = groups.map((_, i) => (i === 0 ? undefined : new AbortController()));
-  let upstream: AsyncIterable<unknown> = source;
+  const over = leased ? new AbortController() : undefined;
+  let upstream: AsyncIterable<unknown> = over ? carriedRun(source, over.signal) : source;
   for (let i = 0; ; i++) {
     const { ops, names, positions } = groups[i]!;
     const options = {
@@ -173,8 +176,11 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
     );
     if (run.metered) gaugeStages(run.stages, segment);
     segment.outlet.builtAt = builtAt;
-    if (i === last)
-      return (leased ? new LeasedOutlet(segment.outlet as Outlet<any>) : segment.outlet) as Outlet<T>;
+    if (i === last) {
+      if (over === undefined) return segment.outlet as Outlet<T>;
+      segment.outlet.watcher = { opened() {}, ended: (outcome) => over.abort(reasonOf(outcome)) };
+      return new LeasedOutlet(segment.outlet as Outlet<any>) as unknown as Outlet<T>;
+    }
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
     const engineLast = direct && i + 1 === last;
@@ -209,9 +215,4 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
 /** Whether `source` is a pipeline over a source that carries leases (`ack: 'auto'`). @internal */
 export function isLeasedPipeline(source: unknown): boolean {
   return source instanceof Pipeline && partsOf(source).leased;
-}
-
-/** The `Carried` values of a source that carries leases, as the source of a pipeline. */
-function carriedValues(source: LeaseSource<unknown>, drain: AbortSignal | undefined): AsyncIterable<unknown> {
-  return { [Symbol.asyncIterator]: (signal?: AbortSignal) => source[LEASED](signal, drain) };
 }
