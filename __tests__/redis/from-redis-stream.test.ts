@@ -14,6 +14,7 @@ import {
 import { fromRedisStream, writeRedisStream } from '../../lib/redis/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { brokerDescribe, uniqueName } from '../brokers.js';
+import { cleanUpAfter } from './kit.js';
 
 const describeRedis = brokerDescribe('Redis', 6379);
 const scope = useLeakCheck();
@@ -28,12 +29,7 @@ describeRedis('fromRedisStream', () => {
     stream = uniqueName('stream');
     group = uniqueName('group');
   });
-  afterEach(async () => {
-    await redis.del(stream);
-    // No connection of sluice's is left open by any test.
-    const clients = (await redis.call('CLIENT', 'LIST')) as string;
-    expect(clients.split('\n').filter((line) => line.includes(`name=sluice:${group}`))).toEqual([]);
-  });
+  afterEach(() => cleanUpAfter(redis, stream, group));
 
   const pending = async (consumer?: string): Promise<string[]> => {
     const args = consumer ? [consumer] : [];

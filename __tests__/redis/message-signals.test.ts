@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { fromRedisStream, writeRedisStream } from '../../lib/redis/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { brokerDescribe, uniqueName } from '../brokers.js';
+import { cleanUpAfter } from './kit.js';
 import { describeMessageSignals, type SignalsBroker } from '../message-signals.js';
 
 const describeRedis = brokerDescribe('Redis', 6379);
@@ -17,12 +18,7 @@ describeRedis('fromRedisStream', () => {
     stream = uniqueName('stream');
     group = uniqueName('group');
   });
-  afterEach(async () => {
-    await redis.del(stream);
-    // No connection of sluice's is left open.
-    const clients = (await redis.call('CLIENT', 'LIST')) as string;
-    expect(clients.split('\n').filter((line) => line.includes(`name=sluice:${group}`))).toEqual([]);
-  });
+  afterEach(() => cleanUpAfter(redis, stream, group));
   const broker: SignalsBroker = {
     publish: async (n) =>
       void (await writeRedisStream(
