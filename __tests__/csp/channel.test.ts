@@ -223,6 +223,20 @@ describe('Channel', () => {
     expect(channel.trySend(1)).toBe(false);
   });
 
+  it('gives back a value taken from the buffer while its hand-over waits for the event loop, when the reader returns', async () => {
+    // 300 reads made at once from a full buffer: one of them reaches the channel's turn of the event
+    // loop (every 256 operations), so its value waits there; return() at that moment must put it back.
+    const channel = new Channel<number>(600);
+    for (let n = 0; n < 600; n++) channel.trySend(n);
+    const iterator = channel[Symbol.asyncIterator]();
+    const reads = Array.from({ length: 300 }, () => iterator.next());
+    await iterator.return!();
+    const received = (await Promise.all(reads)).filter((r) => !r.done).map((r) => r.value as number);
+    expect(received.length).toBeLessThan(300);
+    const left: number[] = [];
+    for (let r = channel.tryReceive(); r?.ok; r = channel.tryReceive()) left.push(r.value);
+    expect([...received, ...left]).toEqual(Array.from({ length: 600 }, (_, n) => n));
+  });
   it('works as a pipeline source, and abort rejects with the same reason and no listener left', async () => {
     const channel = new Channel<number>(3);
     for (const n of [1, 2, 3]) channel.trySend(n);

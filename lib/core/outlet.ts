@@ -49,6 +49,8 @@ export class Outlet<T> extends ReaderQueue<T> implements AsyncIterableIterator<T
   builtAt: string | undefined; // where the user built it, when known: a leak report points there
   /** Told of the first read and of the end, before any reader is answered (see `direct.ts`). */
   watcher: OutletWatcher | undefined = undefined;
+  /** An owner's values ready with no work (a channel's buffer), taken by an open outlet's lone read. */
+  poll: (() => T | typeof PENDING) | undefined = undefined;
 
   /** `tracked`: in the ledger from the first read to the end (a channel's iterator holds nothing open). */
   constructor(
@@ -65,6 +67,8 @@ export class Outlet<T> extends ReaderQueue<T> implements AsyncIterableIterator<T
 
   next(): Promise<IteratorResult<T>> {
     if (this.ended) return this.afterEnd();
+    const polled = this.poll === undefined ? PENDING : this.polled();
+    if (polled !== PENDING) return Promise.resolve({ done: false, value: polled });
     const reader = (this.reader ??= new NextReader(this));
     if (this.pushing || this.headResolve !== undefined || !reader.worthTrying) {
       const alone = this.headResolve === undefined;
@@ -89,6 +93,8 @@ export class Outlet<T> extends ReaderQueue<T> implements AsyncIterableIterator<T
       reject(pending.error);
       return PENDING;
     }
+    const polled = this.poll === undefined ? PENDING : this.polled();
+    if (polled !== PENDING) return polled;
     this.enqueue(resolve, reject);
     if (this.pushing || this.crowded) return PENDING;
     // Nobody ahead: a value the owner has ready now comes back as the return value.
@@ -189,6 +195,10 @@ export class Outlet<T> extends ReaderQueue<T> implements AsyncIterableIterator<T
     this.undelivered = undefined;
     this.stopping ??= this.ended ? Promise.resolve() : this.owner.stop(abort);
     return this.stopping;
+  }
+
+  private polled(): T | typeof PENDING {
+    return this.opened && this.headResolve === undefined && !this.pushing ? this.poll!() : PENDING;
   }
 
   private wake(): void {

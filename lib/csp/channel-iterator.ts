@@ -1,4 +1,5 @@
 import { Engine } from '../core/engine.js';
+import { PENDING } from '../core/brand.js';
 import { END } from '../core/outcome.js';
 import {
   CLOSED,
@@ -47,6 +48,18 @@ class ChannelReader<T> extends Engine<T> {
     signal: AbortSignal | undefined,
   ) {
     super(signal, 'channel iterator', false);
+    this.outlet.poll = () => this.poll();
+  }
+
+  /** A value the channel holds now, for a read with nobody ahead of it; PENDING takes nothing. */
+  private poll(): T | typeof PENDING {
+    if (this.closed || this.waiter !== undefined || this.handing !== undefined) return PENDING;
+    const now = this.port.receiveNow();
+    if (now === EMPTY || now === CLOSED) return PENDING; // the engine's path enlists or ends
+    if (completesNow()) return now;
+    this.handing = { value: now };
+    later(() => this.handed());
+    return PENDING;
   }
 
   protected open(): void {}
@@ -71,12 +84,16 @@ class ChannelReader<T> extends Engine<T> {
 
   private handOver(value: T | typeof CLOSED): void {
     if (completesNow()) return this.settle(value);
-    const handing = (this.handing = { value });
-    later(() => {
-      if (this.handing !== handing) return; // given back to the channel at shutdown
-      this.handing = undefined;
-      this.settle(value);
-    });
+    this.handing = { value };
+    later(() => this.handed());
+  }
+
+  /** The event loop's turn came for the value taken (unless it went back to the channel at shutdown). */
+  private handed(): void {
+    const handing = this.handing;
+    if (handing === undefined) return;
+    this.handing = undefined;
+    this.settle(handing.value);
   }
 
   private settle(value: T | typeof CLOSED): void {
