@@ -13,7 +13,6 @@ import {
 import { reasonOf, type Outcome } from './outcome.js';
 import { NextReader } from './next-reader.js';
 import { ReaderQueue } from './reader-queue.js';
-
 import type { OutletOwner, OutletWatcher } from './outlet-owner.js';
 
 export type { OutletOwner, OutletWatcher };

@@ -55,6 +55,7 @@ export function leasedBranches<T>(outlets: readonly Branch<Carried<T>>[]): Branc
 export function broadcastLeases<T>(policy: Policy<Carried<T>>, n: number): Policy<Carried<T>> {
   let live = n;
   return {
+    firstAsker: policy.firstAsker,
     take: (k) => policy.take(k),
     wantsPull: (anyWaiting, isWaiting) => policy.wantsPull(anyWaiting, isWaiting),
     accept(carried) {

@@ -3,6 +3,9 @@ export const EMPTY: unique symbol = Symbol('empty');
 
 /** How a router hands the source's items to its outputs: split's queues, tee's shared window. */
 export interface Policy<T> {
+  /** Whether the output that asked first takes the next item (split's default): outputs are then
+   * served in the order they asked. */
+  readonly firstAsker: boolean;
   /** The next item for output `k`, taken out of the policy's hands, or `EMPTY` if none is ready. */
   take(k: number): T | typeof EMPTY;
   /**

@@ -70,6 +70,7 @@ export function split<T>(source: Source<T>, n: number, options: SplitOptions<T> 
 
 /** One queue every output draws from, in the order their next() calls came. */
 class FirstAsker<T> implements Policy<T> {
+  readonly firstAsker = true;
   private readonly queue = new Fifo<T>();
   constructor(private readonly capacity: number) {}
   take(): T | typeof EMPTY {
@@ -89,6 +90,7 @@ class FirstAsker<T> implements Policy<T> {
 
 /** A queue per output, and the one item the router is blocked on when its output's queue is full. */
 class ByKey<T> implements Policy<T> {
+  readonly firstAsker = false;
   private readonly queues: Fifo<T>[];
   private readonly live: boolean[];
   private held: { value: T; k: number } | undefined;

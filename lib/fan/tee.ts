@@ -56,6 +56,7 @@ export function tee<T>(source: Source<T>, n: number, options: TeeOptions = {}): 
  * read from a moving head, so handing out an item moves indices and copies nothing.
  */
 class Broadcast<T> implements Policy<T> {
+  readonly firstAsker = false;
   private window: (T | undefined)[] = [];
   private head = 0; // where the item at source index `base` sits in `window`
   private tail = 0; // where the next item goes in `window`
