@@ -93,6 +93,17 @@ export const chain = {
     }
     return sum(mapGen(filterGen(mapGen(numbers(CHAIN_ITEMS), double), notThird), inc));
   },
+  // The least any stage between two async edges can cost: one object with a next() that reads the
+  // source and applies the three steps, no protocol kept. Two promise hops per item, as sluice's.
+  async 'floor: minimal pass-through'() {
+    const source = numbers(CHAIN_ITEMS);
+    const step = (result) => {
+      if (result.done) return result;
+      const y = double(result.value);
+      return notThird(y) ? { done: false, value: inc(y) } : source.next().then(step);
+    };
+    return sum({ [Symbol.asyncIterator]: () => ({ next: () => source.next().then(step) }) });
+  },
   async 'floor: one inline loop'() {
     let total = 0;
     for await (const x of numbers(CHAIN_ITEMS)) {
@@ -149,6 +160,15 @@ export const parallel = {
     for (const p of window) total += await p;
     return total;
   },
+};
+
+export const PARALLEL_WARM_ITEMS = Number(process.env.PARALLEL_WARM_ITEMS ?? 300_000);
+
+/** The parallel workload long enough for the JIT to have compiled what runs. */
+export const parallelWarm = {
+  sluice: () =>
+    sum(sluice.pipe(numbers(PARALLEL_WARM_ITEMS), sluice.parallelMap(immediate, { concurrency: 16 }))),
+  'p-map pMapIterable': () => sum(pMapIterable(numbers(PARALLEL_WARM_ITEMS), immediate, { concurrency: 16 })),
 };
 
 export const channel = {
@@ -345,6 +365,7 @@ export const ITEMS = {
   chain: CHAIN_ITEMS,
   merge: MERGE_SOURCES * MERGE_ITEMS,
   parallel: PARALLEL_ITEMS,
+  parallelWarm: PARALLEL_WARM_ITEMS,
   channel: CHANNEL_ITEMS,
   tee: TEE_ITEMS,
   cpu: CPU_ITEMS,
