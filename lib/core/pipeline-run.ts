@@ -131,8 +131,9 @@ export class PipelineRun {
 
   /** The last segment ended: so did the run. One never read was never opened: it has no close. */
   end(outcome: Outcome, closeError: { error: unknown } | undefined): void {
-    if (!this.started || this.endedAt !== undefined) return;
-    this.endedAt = this.clock();
+    if (!this.started || this.ending !== undefined) return;
+    // Read by a meter and by the close message only: an unwatched run skips the clock.
+    if (this.observer !== undefined || CHANNELS.close.hasSubscribers) this.endedAt = this.clock();
     this.unlist();
     this.ending = { outcome, closeError };
     this.observer?.ended(this);
@@ -141,7 +142,7 @@ export class PipelineRun {
       const message: Record<string, unknown> = { id: this.id, outcome: kind };
       if (kind === 'error') message.error = error;
       if (kind === 'abort') message.reason = error;
-      message.elapsedMs = this.endedAt - this.openedAt;
+      message.elapsedMs = this.endedAt! - this.openedAt;
       CHANNELS.close.publish(message);
     }
   }

@@ -98,28 +98,37 @@ export class CallSignals {
   };
 }
 
+const CALLS = Symbol('calls');
+const GENERATION = Symbol('generation');
+const SETTLED = Symbol('settled');
+
 /**
  * What a callback receives beside its value. Its signal is looked up only when the callback reads
- * it, so a callback that ignores its signal costs nothing.
+ * it, so a callback that ignores its signal costs nothing. One is made per call: its state is
+ * assigned in the constructor under symbol keys (no field initializer to run, which the
+ * interpreter pays on every one of a short pipeline's first thousands of calls), out of sight.
  */
 export class CallContext {
-  readonly index: number;
-  readonly #calls: CallSignals;
-  #generation: Generation | undefined;
-  #settled = false;
+  declare readonly index: number;
+  declare private readonly [CALLS]: CallSignals;
+  declare private [GENERATION]: Generation | undefined;
+  declare private [SETTLED]: boolean;
 
   constructor(index: number, calls: CallSignals) {
     this.index = index;
-    this.#calls = calls;
+    this[CALLS] = calls;
+    this[GENERATION] = undefined;
+    this[SETTLED] = false;
   }
 
   get signal(): AbortSignal {
-    if (this.#generation === undefined) {
-      this.#generation = this.#calls.open();
+    let generation = this[GENERATION];
+    if (generation === undefined) {
+      generation = this[GENERATION] = this[CALLS].open();
       // Read after the call settled (a closure kept it): it must not count as a call still running.
-      if (this.#settled) this.#calls.close(this.#generation);
+      if (this[SETTLED]) this[CALLS].close(generation);
     }
-    return this.#generation.controller.signal;
+    return generation.controller.signal;
   }
 
   /** Aborts this call's signal alone (its own timeout): the call gets a signal of its own first. */
@@ -129,12 +138,13 @@ export class CallContext {
 
   /** Gives this call a signal no other call shares; call it before the callback runs. */
   isolate(): Generation {
-    return (this.#generation ??= this.#calls.openPrivate());
+    return (this[GENERATION] ??= this[CALLS].openPrivate());
   }
 
   /** The call settled. */
   settle(): void {
-    this.#settled = true;
-    if (this.#generation !== undefined) this.#calls.close(this.#generation);
+    this[SETTLED] = true;
+    const generation = this[GENERATION];
+    if (generation !== undefined) this[CALLS].close(generation);
   }
 }
