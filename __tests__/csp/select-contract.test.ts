@@ -72,6 +72,23 @@ describe('a Channel iterator given its own signal: the contract', () => {
     channel.close();
   });
 
+  it('rejects the next() after an abort with the same reason while values are buffered, taking none of them', async () => {
+    // Once open, a read with nobody ahead takes a buffered value without waking the iterator's
+    // engine: an abort must still win over the values the channel holds.
+    const channel = new Channel<number>(4);
+    for (const n of [1, 2, 3]) channel.trySend(n);
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const iterator = channel[Symbol.asyncIterator](controller.signal);
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: 1 });
+    controller.abort(reason);
+    await expect(iterator.next()).rejects.toBe(reason);
+    await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+    expect(channel.length).toBe(2);
+    expect(abortListeners(controller.signal)).toBe(0);
+    channel.close();
+  });
+
   it('rejects an already-aborted signal on the first next(), taking nothing from the channel', async () => {
     const channel = new Channel<number>(1);
     channel.trySend(7);
