@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { collect, from, pipe, take } from '../../lib/index.js';
+import { collect, forEach, from, pipe, take, tap } from '../../lib/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 
 useLeakCheck();
@@ -66,5 +66,74 @@ describe('from', () => {
         `Expected a source (AsyncIterable, Iterable, ReadableStream or Node Readable), got ${shown}`,
       ),
     );
+  });
+});
+
+describe('an array source, read by index as its own iterator reads it', () => {
+  async function forAwait<T>(source: Iterable<T>, onValue: (value: T) => void = () => {}): Promise<T[]> {
+    const seen: T[] = [];
+    for await (const value of source) {
+      onValue(value);
+      seen.push(value);
+    }
+    return seen;
+  }
+
+  it('sees values pushed during the iteration, and stops at a length shortened meanwhile', async () => {
+    const grow = (array: number[]) => (v: number) => void (v < 3 && array.push(v + 10));
+    const a = [0, 1, 2];
+    const b = [0, 1, 2];
+    expect(await collect(pipe(a, tap(grow(a))))).toEqual(await forAwait(b, grow(b)));
+    expect(a).toEqual([0, 1, 2, 10, 11, 12]);
+
+    const shrink = (array: number[]) => (v: number) => void (v === 1 && (array.length = 2));
+    const c = [0, 1, 2, 3];
+    const d = [0, 1, 2, 3];
+    await expect(collect(pipe(c, tap(shrink(c))))).resolves.toEqual(await forAwait(d, shrink(d)));
+    expect(await collect(pipe(c))).toEqual([0, 1]);
+  });
+
+  it('yields a hole as undefined', async () => {
+    // eslint-disable-next-line no-sparse-arrays
+    await expect(collect(pipe([1, , 3]))).resolves.toEqual([1, undefined, 3]);
+  });
+
+  it('honours an iterator the array was given in place of its own', async () => {
+    const array = [1, 2, 3];
+    Object.defineProperty(array, Symbol.iterator, {
+      value: function* () {
+        yield 'own';
+      },
+    });
+    await expect(collect(pipe(array as unknown as string[]))).resolves.toEqual(['own']);
+  });
+
+  it("honours a replaced array iterator's next()", async () => {
+    const prototype = Object.getPrototypeOf([][Symbol.iterator]()) as { next: () => IteratorResult<unknown> };
+    const original = prototype.next;
+    prototype.next = function (this: Iterator<unknown>) {
+      const result = original.call(this);
+      return result.done ? result : { done: false, value: `seen ${String(result.value)}` };
+    };
+    let seen: unknown;
+    try {
+      seen = await collect(pipe([1, 2])); // nothing else runs meanwhile: jest iterates arrays too
+    } finally {
+      prototype.next = original;
+    }
+    expect(seen).toEqual(['seen 1', 'seen 2']);
+  });
+
+  it('fails with what an index getter throws, after the values before it', async () => {
+    const error = new Error('getter failed');
+    const array = [1, 2, 3];
+    Object.defineProperty(array, 1, {
+      get() {
+        throw error;
+      },
+    });
+    const seen: number[] = [];
+    await expect(forEach(pipe(array), (v) => void seen.push(v))).rejects.toBe(error);
+    expect(seen).toEqual([1]);
   });
 });

@@ -8,8 +8,8 @@ import { SyncSource } from './sync-source.js';
 
 /** The engine behind an inlet: told of each item, the end, or the failure of the source. */
 export interface InletOwner<T> {
-  /** An item; the owner may call `pull()` again from here. */
-  onItem(value: T): void;
+  /** An item; the owner may call `pull()` again from here, or return true to have it pulled. */
+  onItem(value: T): boolean | void;
   onEnd(): void;
   onError(error: unknown): void;
 }
@@ -172,10 +172,10 @@ export class Inlet<T> {
   private handOver(value: T): boolean {
     this.state = DELIVERING;
     this.again = false;
-    this.owner.onItem(value);
+    const more = this.owner.onItem(value);
     if (this.state !== DELIVERING) return false; // the owner closed the inlet
     this.state = IDLE;
-    return this.again;
+    return more === true || this.again;
   }
 
   private ended(): void {

@@ -54,7 +54,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
   demand(): void {
     if (this.phase !== IDLE) return;
     if (!this.started && !this.start()) return;
-    this.advance();
+    this.again();
   }
 
   stop(abort?: { reason: unknown }): Promise<void> {
@@ -65,10 +65,10 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     return this.close(aborted ? stopOutcome(aborted) : RETURN);
   }
 
-  onItem(value: unknown): void {
+  onItem(value: unknown): boolean | void {
     if (this.phase >= CLOSING) return; // answered during cleanup: nobody asked for it any more
     this.phase = IDLE;
-    this.run(value, 0);
+    return this.run(value, 0);
   }
 
   onEnd(): void {
@@ -96,15 +96,8 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     return true;
   }
 
-  /** Pulls for the waiting reader, unless `take` or `takeWhile` is satisfied. */
-  private advance(): void {
-    if (this.state.reached) return void this.close(END);
-    this.phase = PULLING;
-    this.inlet.pull();
-  }
-
-  /** Runs the fused ops from `from` on; suspends on the first callback that returns a promise. */
-  protected run(value: unknown, from: number): void {
+  /** Runs the fused ops from `from` on, suspending on a promise; true: pull the next item now. */
+  protected run(value: unknown, from: number): boolean | void {
     const { ops, state } = this;
     for (let i = from; i < ops.length; i++) {
       const op = ops[i]!;
@@ -113,7 +106,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
       const plain = kind === MAP || kind === FILTER || kind === TAP;
       if (!plain) {
         const next = state.step(i, value);
-        if (next === SKIP) return this.again();
+        if (next === SKIP) return this.wantsNext();
         if (next !== CALL) continue;
       }
       const context = new CallContext(state.nextIndex(i), this.calls);
@@ -133,13 +126,13 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
       this.phase = IDLE;
       if (kind === MAP) value = out;
       else if (kind === FILTER) {
-        if (!out) return this.again();
+        if (!out) return this.wantsNext();
       } else if (kind !== TAP) {
         value = state.settled(i, value, out);
-        if (value === SKIP) return this.again();
+        if (value === SKIP) return this.wantsNext();
       }
     }
-    if (this.outlet.push(value as T)) this.again();
+    return this.outlet.push(value as T) && this.wantsNext();
   }
 
   /** Op `i`'s callback failed: the segment ends with its error. */
@@ -149,9 +142,20 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     void this.close({ kind: 'error', error });
   }
 
-  /** The reader still waits (or a value was filtered out): go on if nothing ended the segment. */
+  /** The reader still waits (or a value was filtered out): true if the next item is to be pulled now. */
+  protected wantsNext(): boolean {
+    if (this.phase !== IDLE) return false;
+    if (this.state.reached) {
+      void this.close(END);
+      return false;
+    }
+    this.phase = PULLING;
+    return true;
+  }
+
+  /** Pulls for the waiting reader, if it still wants the next item. */
   protected again(): void {
-    if (this.phase === IDLE) this.advance();
+    if (this.wantsNext()) this.inlet.pull();
   }
 
   protected suspend(pending: PromiseLike<unknown>, value: unknown, at: number, context: CallContext): void {
@@ -173,7 +177,7 @@ export class Segment<T> implements OutletOwner, InletOwner<unknown> {
     this.phase = IDLE;
     if (value === SKIP) return this.again();
     if (this.meter !== undefined) this.meter.outs[this.resumeAt]++;
-    this.run(value, this.resumeAt + 1);
+    if (this.run(value, this.resumeAt + 1) === true) this.inlet.pull();
   }
 
   protected callbackFailed(error: unknown): void {

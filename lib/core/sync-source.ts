@@ -13,8 +13,27 @@ export class SyncSource<T> implements AsyncIterable<Awaited<T>> {
   constructor(private readonly iterable: Iterable<T>) {}
 
   [Symbol.asyncIterator](): AsyncIterator<Awaited<T>> {
-    return new SyncSourceIterator(this.iterable[Symbol.iterator]());
+    const iterable = this.iterable;
+    if (readsByIndex(iterable)) return new SyncSourceIterator<Awaited<T>>(undefined, iterable);
+    return new SyncSourceIterator(iterable[Symbol.iterator](), undefined);
   }
+}
+
+const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+const ARRAY_ITERATOR = Object.getPrototypeOf([][Symbol.iterator]()) as Iterator<unknown>;
+const ARRAY_NEXT = ARRAY_ITERATOR.next;
+
+/**
+ * An array whose iteration nobody replaced is read by index, as its own iterator reads it (the
+ * length read at each step, so values pushed meanwhile are seen): the same values in the same
+ * order, without a result object per value.
+ */
+function readsByIndex(iterable: Iterable<unknown>): iterable is readonly unknown[] {
+  return (
+    Array.isArray(iterable) &&
+    iterable[Symbol.iterator] === ARRAY_VALUES &&
+    ARRAY_ITERATOR.next === ARRAY_NEXT
+  );
 }
 
 interface Read<T> {
@@ -27,8 +46,14 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
   private finished = false;
   /** A read waiting on a value that is a promise, and the reads that overlapped it, in order. */
   private waiting: Read<T>[] | undefined;
+  /** The next index, when an array is read by index. */
+  private at = 0;
 
-  constructor(private readonly iterator: Iterator<unknown>) {}
+  /** Reads `iterator`, or else `array` by index. */
+  constructor(
+    private readonly iterator: Iterator<unknown> | undefined,
+    private readonly array: readonly unknown[] | undefined,
+  ) {}
 
   [REQUEST](resolve: Resolve<T>, reject: Reject): T | typeof PENDING | typeof ENDED {
     if (this.waiting !== undefined) {
@@ -63,14 +88,23 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
     let value: unknown;
     let pending: boolean;
     try {
-      const result = this.iterator.next();
-      if (result === null || (typeof result !== 'object' && typeof result !== 'function'))
-        throw new TypeError(`Expected the iterator's next() to give an object, got ${describe(result)}`);
-      if (result.done) {
-        this.finished = true;
-        return ENDED;
+      const array = this.array;
+      if (array !== undefined) {
+        if (this.at >= array.length) {
+          this.finished = true;
+          return ENDED;
+        }
+        value = array[this.at++]; // a getter may throw, as it would for the array's iterator
+      } else {
+        const result = this.iterator!.next();
+        if (result === null || (typeof result !== 'object' && typeof result !== 'function'))
+          throw new TypeError(`Expected the iterator's next() to give an object, got ${describe(result)}`);
+        if (result.done) {
+          this.finished = true;
+          return ENDED;
+        }
+        value = result.value;
       }
-      value = result.value;
       pending = isThenable(value); // a throwing `then` getter fails the read like any other throw
     } catch (error) {
       this.finished = true;
@@ -118,7 +152,7 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
   private closeIterator(): void {
     if (this.finished) return;
     this.finished = true;
-    this.iterator.return?.();
+    this.iterator?.return?.();
   }
 }
 
