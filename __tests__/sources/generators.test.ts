@@ -8,6 +8,17 @@ describe('range', () => {
   it('yields start up to end excluded', async () => {
     await expect(collect(range(2, 6))).resolves.toEqual([2, 3, 4, 5]);
     await expect(collect(range(3, 3))).resolves.toEqual([]);
+    await expect(collect(range(5, 2))).resolves.toEqual([]);
+    await expect(collect(range(0.5, 3))).resolves.toEqual([0.5, 1.5, 2.5]);
+  });
+
+  it('counts from start again on each iteration, and through a pipeline run twice', async () => {
+    const numbers = range(0, 3);
+    await expect(collect(numbers)).resolves.toEqual([0, 1, 2]);
+    await expect(collect(numbers)).resolves.toEqual([0, 1, 2]);
+    const firstTwo = pipe(numbers, take(2));
+    await expect(collect(firstTwo)).resolves.toEqual([0, 1]);
+    await expect(collect(firstTwo)).resolves.toEqual([0, 1]);
   });
 
   it('ends when the reader breaks', async () => {

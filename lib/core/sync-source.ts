@@ -10,13 +10,24 @@ import { DONE, ENDED, OWN, PENDING, REQUEST, type Reject, type Requestable, type
 export class SyncSource<T> implements AsyncIterable<Awaited<T>> {
   declare readonly [OWN]: true;
 
-  constructor(private readonly iterable: Iterable<T>) {}
+  /** A sync iterable, or (`range`) a span of numbers, counted as they are read. */
+  constructor(private readonly iterable: Iterable<T> | Span) {}
 
   [Symbol.asyncIterator](): AsyncIterator<Awaited<T>> {
     const iterable = this.iterable;
+    if (iterable instanceof Span)
+      return new SyncSourceIterator(undefined, undefined, iterable.start, iterable.end);
     if (readsByIndex(iterable)) return new SyncSourceIterator<Awaited<T>>(undefined, iterable);
     return new SyncSourceIterator(iterable[Symbol.iterator](), undefined);
   }
+}
+
+/** The numbers from `start` up to `end` excluded: counted by the reader, with no generator to resume. */
+export class Span {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
 }
 
 const ARRAY_VALUES = Array.prototype[Symbol.iterator];
@@ -46,13 +57,12 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
   private finished = false;
   /** A read waiting on a value that is a promise, and the reads that overlapped it, in order. */
   private waiting: Read<T>[] | undefined;
-  /** The next index, when an array is read by index. */
-  private at = 0;
-
-  /** Reads `iterator`, or else `array` by index. */
+  /** Reads `iterator`; or else `array` by index; or else counts from `at` up to `end`. */
   constructor(
     private readonly iterator: Iterator<unknown> | undefined,
     private readonly array: readonly unknown[] | undefined,
+    private at = 0,
+    private readonly end = 0,
   ) {}
 
   [REQUEST](resolve: Resolve<T>, reject: Reject): T | typeof PENDING | typeof ENDED {
@@ -88,15 +98,16 @@ class SyncSourceIterator<T> implements AsyncIterator<T>, Requestable<T> {
     let value: unknown;
     let pending: boolean;
     try {
-      const array = this.array;
-      if (array !== undefined) {
-        if (this.at >= array.length) {
+      if (this.iterator === undefined) {
+        const array = this.array;
+        if (this.at >= (array === undefined ? this.end : array.length)) {
           this.finished = true;
           return ENDED;
         }
-        value = array[this.at++]; // a getter may throw, as it would for the array's iterator
+        // An index's getter may throw, as it would for the array's own iterator.
+        value = array === undefined ? this.at++ : array[this.at++];
       } else {
-        const result = this.iterator!.next();
+        const result = this.iterator.next();
         if (result === null || (typeof result !== 'object' && typeof result !== 'function'))
           throw new TypeError(`Expected the iterator's next() to give an object, got ${describe(result)}`);
         if (result.done) {
