@@ -2,6 +2,7 @@ import { stopUpstream } from '../util/abort.js';
 import { reasonOf } from './outcome.js';
 import type { Outlet } from './outlet.js';
 import type { PipelineRun, RunSegment } from './pipeline-run.js';
+import { operatorName } from './stage-groups.js';
 
 /**
  * When nothing is fused after a pipeline's last engine, the engine's outlet serves the reader
@@ -42,4 +43,17 @@ export function standIn(outlet: Outlet<any>): RunSegment {
     resumeAt: 0,
     pendingCall: undefined,
   };
+}
+
+/** A whole pipeline that is one engine source (merge, concat, zip): its outlet serves the reader. */
+export function serveEngineSource<T>(
+  open: (signal: AbortSignal) => Outlet<unknown>,
+  signal: AbortSignal | undefined,
+  run: PipelineRun,
+): Outlet<T> {
+  const own = signal === undefined ? new AbortController() : undefined;
+  const outlet = open(signal ?? own!.signal);
+  const stand = standIn(outlet);
+  run.stages.push({ name: operatorName(outlet.label), position: 0, kind: 'engine', segment: stand, outlet });
+  return serveDirectly(outlet as Outlet<T>, own, run, stand);
 }

@@ -5,6 +5,7 @@ import { timeForATurn } from './turns.js';
 import { ENDED, isOwn, PENDING, REQUEST, type Requestable } from './brand.js';
 import { Outlet } from './outlet.js';
 import { SyncSource } from './sync-source.js';
+import { DirectSource } from './direct-source.js';
 
 /** The engine behind an inlet: told of each item, the end, or the failure of the source. */
 export interface InletOwner<T> {
@@ -20,20 +21,18 @@ const DELIVERING = 2; // the owner is being told of an item
 const FINISHED = 3; // ended, failed or closed: never pulled again
 const YIELDING = 4; // idle while the event loop has its turn; the pull resumes after it
 
-/** How many ready values are taken in one synchronous run before a promise breaks it. */
-const MAX_SYNC_RUN = 64;
+const MAX_SYNC_RUN = 64; // ready values taken in one synchronous run before a promise breaks it
 
 const NOTHING_TO_REPORT: Promise<undefined> = Promise.resolve(undefined);
 
 /**
  * The source side of every stage: written once here, for every engine.
  * - Opens the source on the first pull with the stage's signal (`[Symbol.asyncIterator](signal)`,
- *   the ix convention); a throw there is the source's failure.
+ *   the ix convention; a `DirectSource` brings its own); a throw there is the source's failure.
  * - Pulls one item at a time: from sluice's own outlets through `[REQUEST]`, taking a run of ready
  *   values in a loop, from anything else through `next()`, a plain object answered included.
  * - Checks each result as `for await` does (`readResult`); a synchronous throw from `next()` is a
- *   failure, not an escape.
- * - Closes once (`close`): see there.
+ *   failure, not an escape. Closes once (`close`): see there.
  */
 export class Inlet<T> {
   private iterator: AsyncIterator<T> | undefined;
@@ -44,6 +43,7 @@ export class Inlet<T> {
   private closing: Promise<{ error: unknown } | undefined> | undefined;
   private stuck: Resource | undefined; // a source let go of in next(), with no return() to call
   private own: boolean; // sluice's own: its return() settles once its callbacks have, so it is awaited
+  private readonly direct: DirectSource<T> | undefined; // a pipeline's source, read with no relay
 
   constructor(
     private readonly source: AsyncIterable<T>,
@@ -52,7 +52,8 @@ export class Inlet<T> {
     private readonly owner: InletOwner<T>,
     private readonly label: string,
   ) {
-    this.own = isOwn(source);
+    if (source instanceof DirectSource) [this.direct, this.source, this.signal] = source.readBy(this);
+    this.own = isOwn(this.source);
   }
 
   /** A next() is in flight. */
@@ -186,6 +187,7 @@ export class Inlet<T> {
   /** An iterator whose next() failed is finished, as `for await` assumes: it is not returned. */
   private fail(error: unknown): void {
     this.state = FINISHED;
+    this.direct?.failed(error);
     this.owner.onError(error);
   }
 

@@ -7,7 +7,8 @@ import type { Outlet } from './outlet.js';
 /** What a dump reads of a segment (a `Segment`, without importing it: it imports this file). */
 export interface RunSegment {
   readonly inlet: { readonly pulling: boolean; readonly finished: boolean };
-  readonly outlet: Outlet<any>;
+  /** Whether its reader waits on it. */
+  readonly outlet: { readonly waiting: boolean };
   readonly phase: number;
   readonly resumeAt: number;
   readonly pendingCall: { readonly index: number } | undefined;

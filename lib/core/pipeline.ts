@@ -1,6 +1,7 @@
 import { Outlet } from './outlet.js';
 import { Segment } from './segment.js';
-import { serveDirectly, standIn } from './direct.js';
+import { serveDirectly, serveEngineSource, standIn } from './direct.js';
+import { directSource } from './direct-source.js';
 import { openerOf } from './engine-source.js';
 import { stageSpec } from './stage-spec.js';
 import { captureStack, recording } from '../util/registry.js';
@@ -138,19 +139,7 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
   // reader (direct.ts).
   const open = last === 0 ? openerOf(source) : undefined;
   const direct = !run.metered && !leased && userSignals.length <= 1 && endsInEngine(groups, open);
-  if (open && direct) {
-    const own = userSignals.length === 0 ? new AbortController() : undefined;
-    const outlet = open(userSignals[0] ?? own!.signal);
-    const stand = standIn(outlet);
-    run.stages.push({
-      name: operatorName(outlet.label),
-      position: 0,
-      kind: 'engine',
-      segment: stand,
-      outlet,
-    });
-    return serveDirectly(outlet as Outlet<T>, own, run, stand);
-  }
+  if (open && direct) return serveEngineSource(open, userSignals[0], run);
   // Segment 0's controller is made only if its source or a callback reads the signal; the others
   // give the stage before them its signal when the pipeline is built.
   const controllers = groups.map((_, i) => (i === 0 ? undefined : new AbortController()));
@@ -166,20 +155,28 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
       run,
       final: i === last ? run : undefined,
     };
-    const segment = run.metered
-      ? meterSegment(run, upstream, options, names, positions)
-      : new Segment<unknown>(upstream, options);
+    // A source an engine reads first is given to it with no relay segment (direct-source.ts).
+    const relay =
+      i === 0 && !leased ? directSource(groups, upstream, controllers[1]?.signal, run) : undefined;
+    const built = relay
+      ? undefined
+      : run.metered
+        ? meterSegment(run, upstream, options, names, positions)
+        : new Segment<unknown>(upstream, options);
+    const segment = built ?? relay!.view;
     if (i === 0) run.stages.push({ name: 'source', position: 0, kind: 'source', segment });
     else run.stages[run.stages.length - 1]!.segment = segment;
     ops.forEach((_, op) =>
       run.stages.push({ name: names[op]!, position: positions[op]!, kind: 'op', segment, op }),
     );
-    if (run.metered) gaugeStages(run.stages, segment);
-    segment.outlet.builtAt = builtAt;
+    if (run.metered) gaugeStages(run.stages, built!);
+    const input = built?.outlet ?? relay!;
+    if (built) built.outlet.builtAt = builtAt;
     if (i === last) {
-      if (over === undefined) return segment.outlet as Outlet<T>;
-      segment.outlet.watcher = { opened() {}, ended: (outcome) => over.abort(reasonOf(outcome)) };
-      return new LeasedOutlet(segment.outlet as Outlet<any>) as unknown as Outlet<T>;
+      const outlet = built!.outlet; // the last group is a segment: a relay is given to an engine
+      if (over === undefined) return outlet as Outlet<T>;
+      outlet.watcher = { opened() {}, ended: (outcome) => over.abort(reasonOf(outcome)) };
+      return new LeasedOutlet(outlet as Outlet<any>) as unknown as Outlet<T>;
     }
     const { fn, position } = groups[i].stage!;
     const spec = stageSpec(fn);
@@ -187,8 +184,8 @@ export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Ou
     const stageSignal = (engineLast && userSignals[0]) || controllers[i + 1]!.signal;
     upstream =
       spec && 'impl' in spec
-        ? spec.impl(segment.outlet, { signal: stageSignal })
-        : callForeignStage(fn, segment.outlet, stageSignal, position);
+        ? spec.impl(input, { signal: stageSignal })
+        : callForeignStage(fn, input, stageSignal, position);
     const own = upstream instanceof Outlet ? upstream : undefined;
     const name = nameOf(fn) ?? (own ? operatorName(own.label) : foreignName(fn));
     run.stages.push({

@@ -55,8 +55,10 @@ export class ParallelEngine<I, O> extends Engine<O> implements InletOwner<I> {
     while (this.outlet.waiting) {
       const value = this.takeReady();
       if (value === NOTHING) break;
-      this.fill();
+      // Handed over before the freed slot is filled: a source that ends synchronously (an array)
+      // serves again from inside `fill`, and must find this value gone.
       this.outlet.push(value);
+      this.fill();
     }
     if (!this.closed && this.sourceDone && this.running === 0 && this.buffered() === 0) void this.close(END);
   }
