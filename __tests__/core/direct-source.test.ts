@@ -1,7 +1,7 @@
 import { batch, buffer, collect, map, parallelMap, pipe } from '../../lib/index.js';
 import { livePipelines } from '../../lib/inspect/index.js';
 import { settle, useLeakCheck } from '../../lib/testing/index.js';
-import { abortListeners, deferred, listen } from '../helpers.js';
+import { abortListeners, deferred, listen, stuckSource } from '../helpers.js';
 
 useLeakCheck();
 
@@ -23,22 +23,6 @@ function signalSource(values: readonly number[]) {
     },
   };
   return { source, log };
-}
-
-/** A source whose `next()` answers only once its `return()` is called. */
-function stuckSource(): AsyncIterable<number> {
-  return {
-    [Symbol.asyncIterator]() {
-      let release: ((result: IteratorResult<number>) => void) | undefined;
-      return {
-        next: () => new Promise<IteratorResult<number>>((resolve) => (release = resolve)),
-        return: async () => {
-          release?.({ done: true, value: undefined });
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
 }
 
 // A pipeline whose first stage is an engine gives it the source with no relay segment between
@@ -93,8 +77,9 @@ describe('a source read by an engine first, with no relay segment', () => {
   });
 
   it('shows the engine waiting on its source in a dump while the source is stuck', async () => {
+    const stuck = stuckSource<number>();
     const iterator = pipe(
-      stuckSource(),
+      stuck,
       parallelMap(async (n: number) => n),
     )[Symbol.asyncIterator]();
     const pending = iterator.next();
@@ -103,6 +88,7 @@ describe('a source read by an engine first, with no relay segment', () => {
       expect.objectContaining({ name: 'source', position: 0, state: 'waiting-upstream', pendingNext: true }),
       expect.objectContaining({ name: 'parallelMap', position: 1, state: 'waiting-upstream' }),
     ]);
+    stuck.release();
     await iterator.return!();
     await pending;
     expect(livePipelines()).toEqual([]);
