@@ -3,7 +3,7 @@ import { forEach, map, pipe } from '../../lib/index.js';
 import { fromJetStream } from '../../lib/nats/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { brokerDescribe } from '../brokers.js';
-import { consumeUntil, ints, useJetStream } from './kit.js';
+import { consumeUntil, ints, useJetStream, watchingAcks } from './kit.js';
 
 const describeNats = brokerDescribe('NATS', 4222);
 useLeakCheck();
@@ -56,9 +56,10 @@ describeNats('fromJetStream after a stop', () => {
     await kit.publish(50);
     const drain = new AbortController();
     const seen: number[] = [];
+    const { consumer, acks } = watchingAcks(await kit.consumer());
     await forEach(
       pipe(
-        fromJetStream<number>(await kit.consumer(), { ack: 'auto', maxMessages, drain: drain.signal }),
+        fromJetStream<number>(consumer, { ack: 'auto', maxMessages, drain: drain.signal }),
         map((n: number) => n),
       ),
       (n) => {
@@ -68,7 +69,9 @@ describeNats('fromJetStream after a stop', () => {
     );
     expect(seen).toEqual(ints(0, seen.length));
     expect(seen.length).toBeGreaterThanOrEqual(6);
-    // The pipeline ended normally: every item it handed over is done, so acknowledged.
+    // The pipeline ended normally: every item it handed over is done, so acknowledged, and it
+    // ended only once the server had answered those acknowledgements.
+    expect(acks).toEqual({ sent: seen.length, answered: seen.length });
     const info = await kit.jsm.consumers.info(kit.name, 'workers');
     expect(info.ack_floor.stream_seq).toBe(seen.length);
 

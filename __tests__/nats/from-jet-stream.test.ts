@@ -3,7 +3,7 @@ import { collect, forEach, parallelMap, pipe, range, take } from '../../lib/inde
 import { fromJetStream, publishJetStream } from '../../lib/nats/index.js';
 import { useLeakCheck } from '../../lib/testing/index.js';
 import { brokerDescribe } from '../brokers.js';
-import { useJetStream } from './kit.js';
+import { useJetStream, watchingAcks } from './kit.js';
 
 const describeNats = brokerDescribe('NATS', 4222);
 useLeakCheck();
@@ -37,15 +37,18 @@ describeNats('fromJetStream', () => {
     const n = 10_000;
     await publishJetStream(range(0, n), jetstream(kit.nc), { subject: kit.subject, concurrency: 256 });
     const seen = new Set<number>();
+    const { consumer: watched, acks } = watchingAcks(await consumer());
     await forEach(
       pipe(
-        fromJetStream<number>(await consumer(), { ack: 'auto', maxMessages: 64 }),
+        fromJetStream<number>(watched, { ack: 'auto', maxMessages: 64 }),
         parallelMap(async (value: number) => value, { concurrency: 32, ordered: false }),
         take(n),
       ),
       (value) => void seen.add(value),
     );
     expect(seen.size).toBe(n);
+    // The pipeline ended once the server had answered every acknowledgement: none is still on its way.
+    expect(acks).toEqual({ sent: n, answered: n });
     expect(await unacked()).toEqual({ pending: 0, ackPending: 0 });
   });
 

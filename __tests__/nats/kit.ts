@@ -9,7 +9,9 @@ import {
   jetstreamManager,
   type Consumer,
   type ConsumerConfig,
+  type ConsumerMessages,
   type JetStreamManager,
+  type JsMsg,
 } from '@nats-io/jetstream';
 import { range } from '../../lib/index.js';
 import { fromJetStream, publishJetStream } from '../../lib/nats/index.js';
@@ -99,3 +101,59 @@ export async function consumeUntil(
 
 /** The first `n` integers from `from`. */
 export const ints = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+/** What `watchingAcks` counts: acknowledgements sent (`ackAck`), and those the server answered. */
+export interface AckCount {
+  sent: number;
+  answered: number;
+}
+
+/**
+ * `consumer`, counting the acknowledgements sent through the messages it delivers and those the
+ * server answered. A pipeline that ended has them all answered: only then does what the server says
+ * of the consumer (ack floor, pending) reflect them, as the server answers a consumer info request
+ * apart from the acks it still has to process.
+ */
+export function watchingAcks(consumer: Consumer): { consumer: Consumer; acks: AckCount } {
+  const acks: AckCount = { sent: 0, answered: 0 };
+  const message = (msg: JsMsg): JsMsg =>
+    new Proxy(msg, {
+      get: (target, key) => {
+        if (key === 'ackAck')
+          return (options?: Parameters<JsMsg['ackAck']>[0]) => {
+            acks.sent++;
+            return target.ackAck(options).finally(() => void acks.answered++);
+          };
+        return forward(target, key);
+      },
+    });
+  const messages = (inner: ConsumerMessages): ConsumerMessages =>
+    new Proxy(inner, {
+      get: (target, key) => {
+        if (key === Symbol.asyncIterator)
+          return (): AsyncIterator<JsMsg> => {
+            const iterator = target[Symbol.asyncIterator]();
+            return {
+              next: () =>
+                iterator.next().then((r) => (r.done ? r : { done: false, value: message(r.value) })),
+              return: (value?: unknown) => iterator.return?.(value) ?? Promise.resolve({ done: true, value }),
+            };
+          };
+        return forward(target, key);
+      },
+    });
+  const watched = new Proxy(consumer, {
+    get: (target, key) => {
+      if (key === 'consume')
+        return (options?: Parameters<Consumer['consume']>[0]) => target.consume(options).then(messages);
+      return forward(target, key);
+    },
+  });
+  return { consumer: watched, acks };
+}
+
+/** `target[key]`, a method bound to `target`: what a proxy that changes nothing else hands out. */
+function forward(target: object, key: string | symbol): unknown {
+  const value: unknown = Reflect.get(target, key, target);
+  return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+}

@@ -26,7 +26,8 @@ export interface BrokerIteratorOptions<T> {
 /**
  * The iterator of a broker source. It reads only while fewer than `count` messages are unsettled,
  * so the broker redelivers at most that many after a crash. Ends three ways:
- * - a drain (the `drain` signal): no more reads; what was read is handed over, then `done`;
+ * - a drain (the `drain` signal): no more reads; what was read is handed over, then `done`, once
+ *   the reader is closed and the settles sent are answered;
  * - a hard stop (an abort): the reader is closed at once, a pending `next()` rejects with the
  *   signal's reason, every unsettled message's signal aborts, and those never handed over are
  *   naked (with `nakAll`, all of them);
@@ -45,6 +46,11 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
   private slot: Deferred<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private failure: { error: unknown } | undefined;
+  /**
+   * The stop was an abort or a failure, not a `return()` nor a graceful stop (a `take` satisfied
+   * below): an abort's cleanup does not wait on the broker for the settles sent.
+   */
+  private aborted = false;
   private state: 'reading' | 'draining' | 'rest-taken' | 'ended' = 'reading';
   private returned = false;
   private closing: Promise<void> | undefined;
@@ -54,7 +60,11 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
     for (const signal of options.signals) {
       if (signal === undefined) continue;
       // A `take` satisfied upstream of stages still working: not a hard stop, when the end is told.
-      const stop = () => this.halt(signal.reason, !(options.over && isGracefulStop(signal)));
+      // Either way a graceful stop is no abort: the `return()` that follows waits for the settles.
+      const stop = () => {
+        const graceful = isGracefulStop(signal);
+        this.halt(signal.reason, !(options.over && graceful), !graceful);
+      };
       if (signal.aborted) stop();
       else this.removers.push(onAbort(signal, stop, 'broker source'));
     }
@@ -89,12 +99,20 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
    * ends has sent its last acknowledgement before its consumer goes on.
    */
   async return(): Promise<IteratorResult<BrokerMessage<T>>> {
-    const aborted = this.failure !== undefined && !this.returned;
     this.returned = true;
-    this.halt(new DOMException('The pipeline stopped reading the broker source', 'AbortError'), false);
+    this.halt(new DOMException('The pipeline stopped reading the broker source', 'AbortError'), false, false);
     // A `break` waits until the connection is gone and the messages given back are settled.
-    await Promise.all([this.closing, ...(aborted ? [] : this.settling)]);
+    await this.closed();
     return DONE;
+  }
+
+  /**
+   * Once the reader is closed and, unless the source was aborted, every settle sent so far is
+   * answered: what an acknowledgement's promise says is that the broker has it, so a pipeline
+   * that ends (drained, or its `take` satisfied) leaves nothing pending on the broker behind it.
+   */
+  private closed(): Promise<unknown> {
+    return Promise.all([this.closing, ...(this.aborted ? [] : this.settling)]);
   }
 
   /**
@@ -125,7 +143,9 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
         continue;
       }
       if (this.state === 'rest-taken') {
+        // Drained, the source finishes by itself and is not returned: it ends once closed.
         this.end();
+        await this.closed();
         return DONE;
       }
       if (this.held.size >= this.options.count) {
@@ -186,10 +206,12 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
    * `hard`: an abort (or a failure) stops the whole pipeline, so nothing handed over will be done.
    * A `return()` only says this source is no longer read: a `takeUntil` after it, say, while the
    * stages below finish what they hold, so messages handed over may still be acknowledged.
+   * `aborted`: neither a `return()` nor a graceful stop, so the end waits for no settle.
    */
-  private halt(reason: unknown, hard = true): void {
+  private halt(reason: unknown, hard = true, aborted = true): void {
     if (this.failure !== undefined || this.state === 'ended') return;
     this.failure = { error: reason };
+    this.aborted = aborted;
     this.stop.abort(reason);
     this.reads.abort(reason);
     const unhanded = new Set(this.ready.splice(0));
