@@ -1,5 +1,5 @@
 import { dumpOnSignal, dumpPipelines, livePipelines } from '../../lib/inspect/index.js';
-import { map, Meter, named, parallelMap, pipe, range } from '../../lib/index.js';
+import { filter, map, Meter, named, parallelMap, pipe, range, take } from '../../lib/index.js';
 import { settle, useLeakCheck } from '../../lib/testing/index.js';
 
 useLeakCheck();
@@ -66,6 +66,35 @@ describe('livePipelines and dumpPipelines', () => {
     await iterator.return!();
   });
 
+  it('names every fused stage of a pipeline that is one segment, described only once read', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const iterator = pipe(
+      range(0, 10),
+      filter((n: number) => n > 0),
+      named(
+        'wait',
+        map(async (n: number) => (n === 3 ? gate.then(() => n) : n)),
+      ),
+      take(5),
+    )[Symbol.asyncIterator]();
+    await iterator.next();
+    await iterator.next();
+    const pending = iterator.next();
+    await settle();
+    const { stages } = livePipelines()[0]!;
+    expect(stages.map(({ name, position, state }) => [name, position, state])).toEqual([
+      ['source', 0, 'waiting-downstream'],
+      ['filter', 1, 'waiting-downstream'],
+      ['wait', 2, 'busy'],
+      ['take', 3, 'waiting-upstream'],
+    ]);
+    expect(stages[2]).toMatchObject({ inFlightIndex: 2, inFlight: 1 });
+    release();
+    await expect(pending).resolves.toEqual({ done: false, value: 3 });
+    await iterator.return!();
+    expect(livePipelines()).toEqual([]);
+  });
   it('tells how long each stage has been in its state and where it was built, with captureStacks', async () => {
     const iterator = pipe(
       stuckSource(),

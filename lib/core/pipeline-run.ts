@@ -40,6 +40,25 @@ export interface RunObserver {
   ended(run: PipelineRun): void;
 }
 
+/** What describes a lone segment's ops: their names and their positions in the `pipe` call. */
+export interface LoneOps {
+  readonly names: readonly string[];
+  readonly positions: readonly number[];
+}
+
+interface LoneSegment {
+  readonly segment: RunSegment;
+  readonly ops: LoneOps;
+}
+
+function describeLone({ segment, ops }: LoneSegment): RunStage[] {
+  const stages: RunStage[] = [{ name: 'source', position: 0, kind: 'source', segment }];
+  ops.names.forEach((name, op) =>
+    stages.push({ name, position: ops.positions[op]!, kind: 'op', segment, op }),
+  );
+  return stages;
+}
+
 const KEY = Symbol.for('sluice.liveRuns');
 
 /**
@@ -69,7 +88,10 @@ export class PipelineRun {
   /** Its neighbours in the list of open runs. */
   nextLive: PipelineRun | undefined = undefined;
   private prevLive: PipelineRun | undefined = undefined;
-  readonly stages: RunStage[] = [];
+  /** Its stages, described when first read: a run nobody inspects or meters never builds them. */
+  private described: RunStage[] | undefined = undefined;
+  /** A run that is one fused segment, the common case: described from its ops on demand. */
+  private lone: LoneSegment | undefined = undefined;
   openedAt = 0;
   endedAt: number | undefined;
   private ending: { outcome: Outcome; closeError: { error: unknown } | undefined } | undefined;
@@ -84,6 +106,16 @@ export class PipelineRun {
     readonly builtAt: string | undefined,
     readonly observer: RunObserver | undefined,
   ) {}
+
+  /** The source, then each stage in `pipe`'s order, with where to read its state. */
+  get stages(): RunStage[] {
+    return (this.described ??= this.lone ? describeLone(this.lone) : []);
+  }
+
+  /** The run is `segment` alone: its stages are described only if something reads them. */
+  describeLater(segment: RunSegment, ops: LoneOps): void {
+    this.lone = { segment, ops };
+  }
 
   /**
    * The time for this run's start and end: sluice's clock (the test clock's, in tests) when it is

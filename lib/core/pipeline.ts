@@ -1,29 +1,14 @@
-import { Outlet } from './outlet.js';
-import { Segment } from './segment.js';
-import { serveDirectly, serveEngineSource, standIn } from './direct.js';
-import { directSource } from './direct-source.js';
-import { openerOf } from './engine-source.js';
-import { stageSpec } from './stage-spec.js';
-import { captureStack, recording } from '../util/registry.js';
-import { nameOf } from './named.js';
-import {
-  callForeignStage,
-  endsInEngine,
-  foreignName,
-  groupStages,
-  type Group,
-  operatorName,
-  segmentLabel,
-} from './stage-groups.js';
+import type { Outlet } from './outlet.js';
+import { captureStack } from '../util/registry.js';
+import { groupStages, type Group } from './stage-groups.js';
 import { PipelineRun, type RunObserver } from './pipeline-run.js';
-import { reasonOf } from './outcome.js';
 import { OBSERVER, type Meter } from './meter.js';
-import { gaugeStages, meterSegment, meterStage, TRACING } from './meter-build.js';
+import { TRACING } from './meter-build.js';
 import type { Stage } from './types.js';
 import { isLeaseSource, type LeaseSource } from './lease.js';
-import { carriedRun, carriedValues } from './carried-source.js';
+import { carriedValues } from './carried-source.js';
 import { drainOf, leaseStages } from './lease-stages.js';
-import { LeasedOutlet } from './leased-outlet.js';
+import { openFused, openStages } from './open-run.js';
 
 // Set by Pipeline's static block: the only way in to a pipeline's private parts.
 let partsOf: (pipeline: Pipeline<unknown>) => Parts;
@@ -120,93 +105,19 @@ export function makePipeline<T>(
 }
 
 /**
- * Builds one run of a pipeline: runs of fusable stages become the ops of one `Segment`, and every
- * other stage sits between two segments. Each segment owns the signal of the stage that feeds it
- * (and of its own callbacks) and aborts it when it ends, however it ends, while it listens to the
- * signal of the stage that reads it: so the end of any segment reaches every stage upstream at once,
- * and cleanup never waits on a stage nobody told to stop.
+ * Builds one run of a pipeline (`open-run.ts`). Most pipelines are one run of fused stages: that
+ * run is one segment, built without describing its stages for dumps until one asks.
  * @internal
  */
 export function openPipeline<T>(pipeline: Pipeline<T>, signal?: AbortSignal): Outlet<T> {
   const parts = partsOf(pipeline);
-  const { source, stages, signals, builtAt, meter, trace, leased } = parts;
-  const named = recording(); // labels are for the ledger: built only while it records
-  const groups = (parts.groups ??= groupStages(stages));
-  const run = new PipelineRun(builtAt, meter ?? (trace ? TRACING : undefined));
-  const last = groups.length - 1;
+  const groups = (parts.groups ??= groupStages(parts.stages));
+  const run = new PipelineRun(parts.builtAt, parts.meter ?? (parts.trace ? TRACING : undefined));
+  const signals = parts.signals;
   const userSignals = signal && !signals.includes(signal) ? [...signals, signal] : signals;
-  // Nothing fused after the last engine, one signal at most, no meter, no leases: it serves the
-  // reader (direct.ts).
-  const open = last === 0 ? openerOf(source) : undefined;
-  const direct = !run.metered && !leased && userSignals.length <= 1 && endsInEngine(groups, open);
-  if (open && direct) return serveEngineSource(open, userSignals[0], run);
-  // Segment 0's controller is made only if its source or a callback reads the signal; the others
-  // give the stage before them its signal when the pipeline is built.
-  const controllers = groups.map((_, i) => (i === 0 ? undefined : new AbortController()));
-  const over = leased ? new AbortController() : undefined;
-  let upstream: AsyncIterable<unknown> = over ? carriedRun(source, over.signal) : source;
-  for (let i = 0; ; i++) {
-    const { ops, names, positions } = groups[i]!;
-    const options = {
-      ops,
-      stopSignals: i === last ? userSignals : [controllers[i + 1]!.signal],
-      owned: controllers[i],
-      label: named ? segmentLabel(groups[i]!, i === last) : 'pipe',
-      run,
-      final: i === last ? run : undefined,
-    };
-    // A source an engine reads first is given to it with no relay segment (direct-source.ts).
-    const relay =
-      i === 0 && !leased ? directSource(groups, upstream, controllers[1]?.signal, run) : undefined;
-    const built = relay
-      ? undefined
-      : run.metered
-        ? meterSegment(run, upstream, options, names, positions)
-        : new Segment<unknown>(upstream, options);
-    const segment = built ?? relay!.view;
-    if (i === 0) run.stages.push({ name: 'source', position: 0, kind: 'source', segment });
-    else run.stages[run.stages.length - 1]!.segment = segment;
-    ops.forEach((_, op) =>
-      run.stages.push({ name: names[op]!, position: positions[op]!, kind: 'op', segment, op }),
-    );
-    if (run.metered) gaugeStages(run.stages, built!);
-    const input = built?.outlet ?? relay!;
-    if (built) built.outlet.builtAt = builtAt;
-    if (i === last) {
-      const outlet = built!.outlet; // the last group is a segment: a relay is given to an engine
-      if (over === undefined) return outlet as Outlet<T>;
-      outlet.watcher = { opened() {}, ended: (outcome) => over.abort(reasonOf(outcome)) };
-      return new LeasedOutlet(outlet as Outlet<any>) as unknown as Outlet<T>;
-    }
-    const { fn, position } = groups[i].stage!;
-    const spec = stageSpec(fn);
-    const engineLast = direct && i + 1 === last;
-    const stageSignal = (engineLast && userSignals[0]) || controllers[i + 1]!.signal;
-    upstream =
-      spec && 'impl' in spec
-        ? spec.impl(input, { signal: stageSignal })
-        : callForeignStage(fn, input, stageSignal, position);
-    const own = upstream instanceof Outlet ? upstream : undefined;
-    const name = nameOf(fn) ?? (own ? operatorName(own.label) : foreignName(fn));
-    run.stages.push({
-      name,
-      position: position + 1,
-      kind: own ? 'engine' : 'foreign',
-      segment,
-      before: segment,
-      outlet: own,
-    });
-    if (run.metered) meterStage(run, run.stages[run.stages.length - 1]!);
-    if (named && own !== undefined) {
-      own.label = `${nameOf(fn) ?? own.label} at position ${position + 1}`;
-      own.builtAt = builtAt;
-    }
-    if (engineLast) {
-      const stand = standIn(own!);
-      run.stages[run.stages.length - 1]!.segment = stand;
-      return serveDirectly(own as Outlet<T>, controllers[i + 1], run, stand);
-    }
-  }
+  const lone = groups.length === 1 && groups[0]!.ops.length > 0 && !run.metered && !parts.leased;
+  if (lone) return openFused(parts.source, groups[0]!, userSignals, run);
+  return openStages(parts, groups, run, userSignals);
 }
 
 /** Whether `source` is a pipeline over a source that carries leases (`ack: 'auto'`). @internal */
