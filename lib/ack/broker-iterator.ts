@@ -2,26 +2,7 @@ import { DONE, OWN } from '../core/brand.js';
 import { isGracefulStop, onAbort } from '../util/abort.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 import { BrokerMessage } from './message.js';
-import type { Delivery, Reader } from './reader.js';
-
-export interface BrokerIteratorOptions<T> {
-  /** `fail`: the reader's way to stop the source when it fails between reads (heartbeats missed). */
-  readonly open: (held: ReadonlyMap<string, unknown>, fail: (error: unknown) => void) => Reader<T>;
-  /** Most messages read and not yet settled. */
-  readonly count: number;
-  /** On a hard stop, give back every unsettled message (`ack: 'auto'`), not only those never handed out. */
-  readonly nakAll: boolean;
-  /** Graceful stops: the option, and a `takeUntil` signal right after the source. */
-  readonly drains: readonly (AbortSignal | undefined)[];
-  /** The user's signal and the reading stage's. */
-  readonly signals: readonly (AbortSignal | undefined)[];
-  /**
-   * Aborted once the whole pipeline has ended (`LeaseSource`): given it, a stop of the reading
-   * stage that is not an abort is a `return()` (the stages below finish what they hold), and what
-   * is unsettled when it aborts was not done: its signal aborts and it is given back.
-   */
-  readonly over?: AbortSignal | undefined;
-}
+import type { BrokerIteratorOptions, Delivery, Reader } from './reader.js';
 
 /**
  * The iterator of a broker source. It reads only while fewer than `count` messages are unsettled,
@@ -46,10 +27,7 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
   private slot: Deferred<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private failure: { error: unknown } | undefined;
-  /**
-   * The stop was an abort or a failure, not a `return()` nor a graceful stop (a `take` satisfied
-   * below): an abort's cleanup does not wait on the broker for the settles sent.
-   */
+  /** Stopped by an abort or a failure (not a `return()`, not a graceful stop): no wait on the broker. */
   private aborted = false;
   private state: 'reading' | 'draining' | 'rest-taken' | 'ended' = 'reading';
   private returned = false;
@@ -107,9 +85,8 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
   }
 
   /**
-   * Once the reader is closed and, unless the source was aborted, every settle sent so far is
-   * answered: what an acknowledgement's promise says is that the broker has it, so a pipeline
-   * that ends (drained, or its `take` satisfied) leaves nothing pending on the broker behind it.
+   * The reader closed and, unless aborted, every settle sent answered: a pipeline that ends
+   * (drained, or its `take` satisfied) leaves no acknowledgement in flight behind it.
    */
   private closed(): Promise<unknown> {
     return Promise.all([this.closing, ...(this.aborted ? [] : this.settling)]);

@@ -1,6 +1,7 @@
 import { OWN } from '../core/brand.js';
 import { LEASED, type Carried, type Lease, type LeaseSource } from '../core/lease.js';
-import { BrokerIterator, type BrokerIteratorOptions } from './broker-iterator.js';
+import { BrokerIterator } from './broker-iterator.js';
+import type { BrokerIteratorOptions } from './reader.js';
 import { MessageLease, type Message } from './message.js';
 
 /** How a broker source acknowledges. */

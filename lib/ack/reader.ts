@@ -23,3 +23,22 @@ export interface Reader<T> {
   /** Lets go of the connection or consumer at once; the promise settles when it is gone. */
   close(): Promise<void>;
 }
+
+export interface BrokerIteratorOptions<T> {
+  /** `fail`: the reader's way to stop the source when it fails between reads (heartbeats missed). */
+  readonly open: (held: ReadonlyMap<string, unknown>, fail: (error: unknown) => void) => Reader<T>;
+  /** Most messages read and not yet settled. */
+  readonly count: number;
+  /** On a hard stop, give back every unsettled message (`ack: 'auto'`), not only those never handed out. */
+  readonly nakAll: boolean;
+  /** Graceful stops: the option, and a `takeUntil` signal right after the source. */
+  readonly drains: readonly (AbortSignal | undefined)[];
+  /** The user's signal and the reading stage's. */
+  readonly signals: readonly (AbortSignal | undefined)[];
+  /**
+   * Aborted once the whole pipeline has ended (`LeaseSource`): given it, a stop of the reading
+   * stage that is not an abort is a `return()` (the stages below finish what they hold), and what
+   * is unsettled when it aborts was not done: its signal aborts and it is given back.
+   */
+  readonly over?: AbortSignal | undefined;
+}
