@@ -66,7 +66,7 @@ describe('livePipelines and dumpPipelines', () => {
     await iterator.return!();
   });
 
-  it('names every fused stage of a pipeline that is one segment, described only once read', async () => {
+  it('names every fused stage of a pipeline that is one segment, with its position and state', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const iterator = pipe(

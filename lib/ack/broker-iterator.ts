@@ -2,6 +2,7 @@ import { DONE, OWN } from '../core/brand.js';
 import { isGracefulStop, onAbort } from '../util/abort.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 import { BrokerMessage } from './message.js';
+import { untilSettled } from './until-settled.js';
 import type { BrokerIteratorOptions, Delivery, Reader } from './reader.js';
 
 /**
@@ -27,7 +28,7 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
   private slot: Deferred<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private failure: { error: unknown } | undefined;
-  /** Stopped by an abort or a failure (not a `return()`, not a graceful stop): no wait on the broker. */
+  /** Stopped by an abort or by a failure of its own (not a `return()`, not a graceful stop). */
   private aborted = false;
   private state: 'reading' | 'draining' | 'rest-taken' | 'ended' = 'reading';
   private returned = false;
@@ -84,12 +85,9 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
     return DONE;
   }
 
-  /**
-   * The reader closed and, unless aborted, every settle sent answered: a pipeline that ends
-   * (drained, or its `take` satisfied) leaves no acknowledgement in flight behind it.
-   */
-  private closed(): Promise<unknown> {
-    return Promise.all([this.closing, ...(this.aborted ? [] : this.settling)]);
+  /** The reader closed and, unless this source was aborted or failed, its settles answered. */
+  private closed(): Promise<void> {
+    return untilSettled(this.closing, this.aborted ? new Set() : this.settling, this.options.signals);
   }
 
   /**
@@ -123,6 +121,8 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
         // Drained, the source finishes by itself and is not returned: it ends once closed.
         this.end();
         await this.closed();
+        const abort = this.options.signals.find((signal) => signal?.aborted && !isGracefulStop(signal));
+        if (abort !== undefined) throw abort.reason; // an abort cut the wait: it is no end
         return DONE;
       }
       if (this.held.size >= this.options.count) {

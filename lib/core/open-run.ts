@@ -17,14 +17,12 @@ import {
 import type { PipelineRun } from './pipeline-run.js';
 import { reasonOf } from './outcome.js';
 import { gaugeStages, meterSegment, meterStage } from './meter-build.js';
-import type { Stage } from './types.js';
 import { carriedRun } from './carried-source.js';
 import { LeasedOutlet } from './leased-outlet.js';
 
 /** What a run is built from: a pipeline's parts (`pipeline.ts`). */
 export interface RunParts {
   readonly source: AsyncIterable<unknown>;
-  readonly stages: readonly Stage<any, any>[];
   readonly builtAt: string | undefined;
   /** The source carries leases (`ack: 'auto'`): the stages run over `Carried` values. */
   readonly leased: boolean;

@@ -88,7 +88,7 @@ export class PipelineRun {
   /** Its neighbours in the list of open runs. */
   nextLive: PipelineRun | undefined = undefined;
   private prevLive: PipelineRun | undefined = undefined;
-  /** Its stages, described when first read: a run nobody inspects or meters never builds them. */
+  /** Its stages; a run that is one segment describes them only when first read. */
   private described: RunStage[] | undefined = undefined;
   /** A run that is one fused segment, the common case: described from its ops on demand. */
   private lone: LoneSegment | undefined = undefined;

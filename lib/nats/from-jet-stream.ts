@@ -26,7 +26,10 @@ export interface JetStreamOptions<T, A extends AckMode = AckMode> {
   ack?: A | undefined;
   /** With `ack: 'auto'`, milliseconds the server waits before redelivering a naked message. @default 0 */
   retryDelay?: number | undefined;
-  /** Graceful stop: no more pulls; the messages the client holds are handed over, then the source ends. */
+  /**
+   * Graceful stop: no more pulls; the messages the client holds are handed over, then the source
+   * ends once the acknowledgements it sent are answered (an abort cuts that wait short).
+   */
   drain?: AbortSignal | undefined;
   /** Hard stop: the consumer's messages are stopped at once and nothing more is handed over. */
   signal?: AbortSignal | undefined;

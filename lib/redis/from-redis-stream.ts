@@ -36,7 +36,10 @@ export interface RedisStreamOptions<T, A extends AckMode = AckMode> {
   ack?: A | undefined;
   /** With `ack: 'auto'`, milliseconds before a naked message may be delivered again. @default 0 */
   retryDelay?: number | undefined;
-  /** Graceful stop: no more reads; what was read is handed over, then the source ends. */
+  /**
+   * Graceful stop: no more reads; what was read is handed over, then the source ends once the
+   * acknowledgements it sent are answered (an abort cuts that wait short).
+   */
   drain?: AbortSignal | undefined;
   /** Hard stop: the read in flight is cut off at once and nothing more is handed over. */
   signal?: AbortSignal | undefined;
