@@ -2,7 +2,7 @@ import { DONE, OWN } from '../core/brand.js';
 import { isGracefulStop, onAbort } from '../util/abort.js';
 import { deferred, type Deferred } from '../util/deferred.js';
 import { BrokerMessage } from './message.js';
-import { untilSettled } from './until-settled.js';
+import { abortOf, untilSettled } from './until-settled.js';
 import type { BrokerIteratorOptions, Delivery, Reader } from './reader.js';
 
 /**
@@ -121,7 +121,7 @@ export class BrokerIterator<T> implements AsyncIterator<BrokerMessage<T>> {
         // Drained, the source finishes by itself and is not returned: it ends once closed.
         this.end();
         await this.closed();
-        const abort = this.options.signals.find((signal) => signal?.aborted && !isGracefulStop(signal));
+        const abort = abortOf(this.options.signals);
         if (abort !== undefined) throw abort.reason; // an abort cut the wait: it is no end
         return DONE;
       }

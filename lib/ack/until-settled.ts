@@ -13,8 +13,7 @@ export async function untilSettled(
   signals: readonly (AbortSignal | undefined)[],
 ): Promise<void> {
   const given = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  const isAbort = (signal: AbortSignal) => signal.aborted && !isGracefulStop(signal);
-  if (settling.size === 0 || given.some(isAbort)) return closing;
+  if (settling.size === 0 || abortOf(given) !== undefined) return closing;
   const cut = deferred<void>();
   const removals = given
     .filter((signal) => !signal.aborted)
@@ -24,4 +23,12 @@ export async function untilSettled(
   } finally {
     for (const remove of removals) remove();
   }
+}
+
+const isAbort = (signal: AbortSignal | undefined): signal is AbortSignal =>
+  signal !== undefined && signal.aborted && !isGracefulStop(signal);
+
+/** The first of `signals` aborted by a real abort (not a reader's graceful stop), if any. */
+export function abortOf(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  return signals.find(isAbort);
 }
