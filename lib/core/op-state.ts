@@ -18,9 +18,19 @@ export class OpState {
   reached: boolean;
 
   constructor(private readonly ops: readonly Op[]) {
-    this.counters = ops.map(() => 0);
-    this.accs = ops.map((op) => op.seed);
-    this.reached = ops.some((op) => op.kind === TAKE && op.count === 0);
+    // Built by push, so every run's arrays have the same elements kind: `Array.prototype.map` makes
+    // holey arrays until it is optimised and packed ones after, and that switch deoptimised `run`.
+    const counters: number[] = [];
+    const accs: unknown[] = [];
+    let reached = false;
+    for (const op of ops) {
+      counters.push(0);
+      accs.push(op.seed);
+      if (op.kind === TAKE && op.count === 0) reached = true;
+    }
+    this.counters = counters;
+    this.accs = accs;
+    this.reached = reached;
   }
 
   /** Before op `i` sees `value`: the value to go on with, SKIP, or CALL (then `call` it). */
